@@ -1,0 +1,178 @@
+"""Positioned lines of a PDF to Markdown-ish blocks: headings, paragraphs, bullets, footnotes and
+table rows, in the SourceText conventions (see indexer/model.py). Pure functions on `Line`s.
+
+Word lays out a paragraph as lines a fixed pitch apart and puts extra space between paragraphs,
+so a gap wider than the pitch ends a block; so does a change of font, a bullet, or a line that
+starts left of the one above. A line that sits beside lines already read (its vertical extent
+overlaps theirs) is a table cell to their right. Headings are short blocks set bold or large.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from statistics import median
+
+from .pdf_layout import Line, Page
+
+# A gap between baselines this many line pitches wide starts a new paragraph.
+PARAGRAPH_GAP = 1.2
+NUMBERED = re.compile(r"^\d{1,3}\.\s")
+FOOTNOTE_START = re.compile(r"^(?:\[\^(\d{1,3})\]|(\d{1,3})(?=\s+\S))\s*")
+HEADING_MAX_LINES = 3
+HEADING_MAX_CHARS = 250
+
+
+@dataclass
+class Block:
+    cells: list[list[Line]] = field(default_factory=list)  # one cell unless a table row
+    kind: str = "paragraph"  # paragraph | bullet | footnote | table | heading
+
+    @property
+    def lines(self) -> list[Line]:
+        return [ln for cell in self.cells for ln in cell]
+
+    @property
+    def x1(self) -> float:
+        return max(ln.x1 for ln in self.lines)
+
+    @property
+    def top(self) -> float:
+        return min(ln.top for ln in self.lines)
+
+    @property
+    def bottom(self) -> float:
+        return max(ln.baseline for ln in self.lines)
+
+
+def line_pitches(pages: list[Page]) -> dict[float, float]:
+    """The usual distance between the baselines of two lines of one paragraph, per font size."""
+    deltas: dict[float, list[float]] = defaultdict(list)
+    for page in pages:
+        for a, b in zip(page.lines, page.lines[1:]):
+            d = b.baseline - a.baseline
+            if a.size == b.size and 0.9 * a.size < d < 1.6 * a.size:
+                deltas[a.size].append(d)
+    return {size: median(ds) for size, ds in deltas.items() if len(ds) >= 3}
+
+
+def page_blocks(page: Page, body: float, pitches: dict[float, float]) -> list[Block]:
+    body_lines, notes = _split_footnote_zone(page, body)
+    blocks = _group(body_lines, body, pitches)
+    blocks += _footnotes(notes)
+    return blocks
+
+
+def _pitch(size: float, pitches: dict[float, float]) -> float:
+    return pitches.get(size) or 1.2 * size
+
+
+def _split_footnote_zone(page: Page, body: float) -> tuple[list[Line], list[Line]]:
+    """Footnotes: the run of small lines at the foot of the page, starting with a number."""
+    lines = page.lines
+    i = len(lines)
+    while i > 0 and lines[i - 1].size < 0.95 * body and lines[i - 1].baseline > page.height / 2:
+        i -= 1
+    while i < len(lines) and not FOOTNOTE_START.match(lines[i].text):
+        i += 1  # small print that is not a footnote (a source line under a table) stays
+    return lines[:i], lines[i:]
+
+
+def _footnotes(lines: list[Line]) -> list[Block]:
+    blocks: list[Block] = []
+    for ln in lines:
+        if FOOTNOTE_START.match(ln.text) or not blocks:
+            blocks.append(Block([[ln]], kind="footnote"))
+        else:
+            blocks[-1].cells[0].append(ln)
+    return blocks
+
+
+def _group(lines: list[Line], body: float, pitches) -> list[Block]:
+    blocks: list[Block] = []
+    active: tuple[Block, list[Line]] | None = None  # the block and cell the last line went to
+    for ln in lines:
+        if active and _continues(active[1][-1], ln, pitches):
+            active[1].append(ln)
+            continue
+        target = _beside(blocks, ln)
+        if target is not None:
+            cell = [ln]
+            target.cells.append(cell)
+            target.kind = "table"
+            active = (target, cell)
+            continue
+        block = Block([[ln]], kind="bullet" if ln.bullet else "paragraph")
+        blocks.append(block)
+        active = (block, block.cells[0])
+    for block in blocks:
+        if block.kind == "paragraph" and _looks_like_heading(block, body):
+            block.kind = "heading"
+    return blocks
+
+
+def _continues(last: Line, ln: Line, pitches) -> bool:
+    """Does `ln` carry on the paragraph (or cell) whose last line is `last`?"""
+    delta = ln.baseline - last.baseline
+    if not (0.5 * ln.size < delta <= PARAGRAPH_GAP * _pitch(last.size, pitches)):
+        return False
+    if ln.bullet or ln.bold != last.bold or abs(ln.size - last.size) > 0.5:
+        return False
+    if ln.x0 < last.x0 - 5:
+        return False  # starts left of the line above: a new paragraph after an indented one
+    if NUMBERED.match(ln.text) and ln.x0 <= last.x0 - 5 + 10:
+        return ln.x0 > last.x0 + 5  # "12. " at the margin starts a paragraph
+    return True
+
+
+def _beside(blocks: list[Block], ln: Line) -> Block | None:
+    """A recent block that `ln` sits to the right of, at the same height: `ln` is a cell."""
+    for block in reversed(blocks[-3:]):
+        if ln.x0 >= block.x1 - 2 and ln.top < block.bottom and ln.baseline > block.top:
+            return block
+    return None
+
+
+def _looks_like_heading(block: Block, body: float) -> bool:
+    lines = block.lines
+    text = " ".join(ln.text for ln in lines)
+    if len(lines) > HEADING_MAX_LINES or len(text) > HEADING_MAX_CHARS or NUMBERED.match(text):
+        return False
+    if text.endswith(".") and len(text) > 60:
+        return False  # a bold sentence, not a title
+    if lines[0].size < 0.95 * body:
+        return False
+    return all(ln.bold for ln in lines) or lines[0].size >= 1.25 * body
+
+
+def heading_levels(blocks: list[Block]) -> dict[float, int]:
+    """Heading level per font size: the largest heading size is level 1."""
+    sizes = sorted({b.lines[0].size for b in blocks if b.kind == "heading"}, reverse=True)
+    return {size: min(i + 1, 4) for i, size in enumerate(sizes)}
+
+
+def join_lines(lines: list[Line]) -> str:
+    """One paragraph's lines as one line: a hyphen at a line's end joins without a space
+    (Word does not hyphenate, so a line-end hyphen belongs to a compound: "decision-making")."""
+    out = ""
+    for ln in lines:
+        text = ln.text.strip()
+        if not out:
+            out = text
+        elif re.search(r"[A-Za-z]-$", out) and text[:1].isalnum():
+            out += text
+        else:
+            out += " " + text
+    return out
+
+
+def render(block: Block, levels: dict[float, int]) -> str:
+    if block.kind == "table":
+        return "\t".join(join_lines(cell) for cell in block.cells)
+    text = join_lines(block.lines)
+    if block.kind == "heading":
+        return "#" * levels.get(block.lines[0].size, 4) + " " + text
+    if block.kind == "footnote":
+        m = FOOTNOTE_START.match(text)
+        return f"[^{m.group(1) or m.group(2)}]: {text[m.end():]}" if m else text
+    return text
