@@ -116,7 +116,7 @@ def _continues(last: Line, ln: Line, pitches) -> bool:
     delta = ln.baseline - last.baseline
     if not (0.5 * ln.size < delta <= PARAGRAPH_GAP * _pitch(last.size, pitches)):
         return False
-    if ln.bullet or ln.bold != last.bold or abs(ln.size - last.size) > 0.5:
+    if ln.bullet or ln.bold != last.bold or abs(ln.size - last.size) > 1.1:
         return False
     if ln.x0 < last.x0 - 5:
         return False  # starts left of the line above: a new paragraph after an indented one

@@ -17,6 +17,8 @@ from .pdf_layout import Line, Page
 # Header and footer bands, as fractions of the page height.
 TOP_BAND = 0.14
 BOTTOM_BAND = 0.88
+# A line in a band at body size is a running header or footer if it is on this share of pages.
+MOST_PAGES = 0.4
 PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?$", re.I)
 DIGITS = re.compile(r"\d+")
 
@@ -69,11 +71,9 @@ def in_band(line: Line, page: Page) -> bool:
 
 
 def _is_page_number(line: Line, page: Page) -> bool:
-    if not in_band(line, page) or not PAGE_NUMBER.match(line.text):
-        return False
-    # A lone number: nothing else printed beside it on its line.
-    return not any(other is not line and abs(other.baseline - line.baseline) < line.size
-                   for other in page.lines)
+    # Footnote numbers in the bottom band were already joined to their footnote's text, so a
+    # line there that is just a number is the page's number.
+    return in_band(line, page) and bool(PAGE_NUMBER.match(line.text))
 
 
 def _band_key(line: Line, page: Page) -> tuple[str, str]:
@@ -82,15 +82,22 @@ def _band_key(line: Line, page: Page) -> tuple[str, str]:
 
 
 def _running_lines(pages: list[Page], body: float) -> set[tuple[int, int]]:
-    """Small lines in a band whose text (digits aside) comes back on other pages."""
+    """Lines in a band whose text (digits aside) comes back on other pages: set smaller than
+    the body text on two pages or more, or at any size on most pages (a heading may open two
+    pages, never most of them)."""
     seen: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+    small: dict[tuple[str, str], bool] = defaultdict(lambda: True)
     for page in pages:
         for line in page.lines:
-            if in_band(line, page) and line.size < 0.95 * body:
-                seen[_band_key(line, page)].append((page.number, id(line)))
+            if in_band(line, page):
+                key = _band_key(line, page)
+                seen[key].append((page.number, id(line)))
+                small[key] &= line.size < 0.95 * body
+    most = max(3, MOST_PAGES * len(pages))
     running = set()
     for key, where in seen.items():
-        if len({number for number, _ in where}) >= 2:
+        count = len({number for number, _ in where})
+        if (small[key] and count >= 2) or count >= most:
             running.update(where)
     return running
 

@@ -11,6 +11,7 @@ a line of its own. Everything downstream works on `Line`s only.
 from __future__ import annotations
 
 import ctypes
+import math
 import re
 from dataclasses import dataclass, replace
 
@@ -27,6 +28,8 @@ BOLD_WEIGHT = 600
 # (Wingdings and Symbol bullets arrive as private-use code points).
 BULLET_GLYPHS = "\uf06e\uf0a7\uf0b7\uf0be\uf02d\uf0d8\uf0fc\uf076◼■▪•●◦○–−-─―\u0336o"
 ALWAYS_BULLETS = "\uf06e\uf0a7\uf0b7\uf0be\uf0d8\uf0fc\uf076◼■▪•●◦"
+# A nominal font size below this is scaled by the text matrix to its real size.
+MIN_NOMINAL_SIZE = 3.0
 # pdfium's marker for a hyphen at the end of a line; it drops the line break after it.
 LINE_END_HYPHEN = "\ufffe"
 LIST_NUMBER = re.compile(r"^\d{1,3}(\.\d{1,2})*\.?$")
@@ -65,6 +68,8 @@ class _Measure:
         self.height = height
         self._d = [ctypes.c_double() for _ in range(4)]
         self._refs = [ctypes.byref(d) for d in self._d]
+        self._matrix = pdfium_c.FS_MATRIX()
+        self._matrix_ref = ctypes.byref(self._matrix)
 
     def runs(self, start: int, count: int) -> list[tuple[float, float, float, float]]:
         """Boxes (x0, top, x1, bottom; from the page's top) of the text runs in a char range."""
@@ -86,7 +91,13 @@ class _Measure:
         return self.height - d[1].value
 
     def size(self, i: int) -> float:
-        return pdfium_c.FPDFText_GetFontSize(self.raw, i)
+        size = pdfium_c.FPDFText_GetFontSize(self.raw, i)
+        if size < MIN_NOMINAL_SIZE:
+            # Some producers set the font at size 1 and scale it with the text matrix.
+            pdfium_c.FPDFText_GetMatrix(self.raw, i, self._matrix_ref)
+            m = self._matrix
+            size *= math.hypot(m.c, m.d)
+        return size
 
     def weight(self, i: int) -> int:
         return pdfium_c.FPDFText_GetFontWeight(self.raw, i)
@@ -124,24 +135,30 @@ def _line_ranges(text: str):
 
 def _measure_line(text: str, start: int, end: int, measure: _Measure, page: int) -> list[Line]:
     runs = measure.runs(start, end - start)
-    if not runs:
+    style = _style(text, start, end, measure) if runs else None
+    if style is None:
         return []  # only spaces or invisible characters
-    letters = [i for i in range(start, end) if text[i].isalpha()]
-    samples = [letters[0], letters[len(letters) // 2], letters[-1]] if letters else \
-        [i for i in range(start, end) if not text[i].isspace()][:3]
-    if not samples:
-        return []
-    sizes = [measure.size(i) for i in samples]
-    size = round(max(sizes) if len(set(round(s, 1) for s in sizes)) > 1 and letters else sizes[0], 1)
-    bold = sum(measure.weight(i) >= BOLD_WEIGHT for i in samples) * 2 > len(samples)
-    baseline = measure.baseline(samples[len(samples) // 2])
-    pieces = _split_cells(text, start, end, runs, size, measure)
+    pieces = _split_cells(text, start, end, runs, style[0], measure)
     lines = []
     for (s, e), (x0, top, x1) in pieces:
+        size, bold, baseline = style if len(pieces) == 1 else (_style(text, s, e, measure) or style)
         body, bullet, number_only = _line_text(text, s, e, size, measure)
         if body.strip():
             lines.append(Line(page, body, x0, x1, top, baseline, size, bold, bullet, number_only))
     return lines
+
+
+def _style(text: str, start: int, end: int, measure: _Measure):
+    """(size, bold, baseline) of a line, from its first, middle and last letters."""
+    letters = [i for i in range(start, end) if text[i].isalpha()]
+    samples = [letters[0], letters[len(letters) // 2], letters[-1]] if letters else \
+        [i for i in range(start, end) if not text[i].isspace()][:3]
+    if not samples:
+        return None
+    sizes = [measure.size(i) for i in samples]
+    size = round(max(sizes) if letters else sizes[0], 1)
+    bold = sum(measure.weight(i) >= BOLD_WEIGHT for i in samples) * 2 > len(samples)
+    return size, bold, measure.baseline(samples[len(samples) // 2])
 
 
 def _split_cells(text, start, end, runs, size, measure):
