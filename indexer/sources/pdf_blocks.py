@@ -68,14 +68,16 @@ def _pitch(size: float, pitches: dict[float, float]) -> float:
 
 
 def _split_footnote_zone(page: Page, body: float) -> tuple[list[Line], list[Line]]:
-    """Footnotes: the run of small lines at the foot of the page, starting with a number."""
-    lines = page.lines
-    i = len(lines)
-    while i > 0 and lines[i - 1].size < 0.95 * body and lines[i - 1].baseline > page.height / 2:
-        i -= 1
-    while i < len(lines) and not FOOTNOTE_START.match(lines[i].text):
-        i += 1  # small print that is not a footnote (a source line under a table) stays
-    return lines[:i], lines[i:]
+    """Footnotes: small lines below all the body text in the lower half of the page, from the
+    first that starts with a number. By position, not order: producers draw them at any point."""
+    body_bottom = max((ln.baseline for ln in page.lines if ln.size >= 0.95 * body), default=0.0)
+    floor = max(body_bottom, page.height / 2)
+    zone = sorted((ln for ln in page.lines if ln.size < 0.95 * body and ln.baseline > floor),
+                  key=lambda ln: ln.baseline)
+    start = next((i for i, ln in enumerate(zone) if FOOTNOTE_START.match(ln.text)), len(zone))
+    notes = zone[start:]  # small print above the first footnote (a table's source) stays
+    taken = {id(ln) for ln in notes}
+    return [ln for ln in page.lines if id(ln) not in taken], notes
 
 
 def _footnotes(lines: list[Line]) -> list[Block]:

@@ -50,6 +50,7 @@ class Line:
     bold: bool
     bullet: bool = False
     number_only: bool = False  # nothing but a number (a page number, or a footnote number)
+    spaced: bool = False       # pdfium gave it a leading space: it follows on after a word
 
 
 @dataclass
@@ -68,6 +69,8 @@ class _Measure:
         self.height = height
         self._d = [ctypes.c_double() for _ in range(4)]
         self._refs = [ctypes.byref(d) for d in self._d]
+        self._name = ctypes.create_string_buffer(128)
+        self._flags = ctypes.c_int()
         self._matrix = pdfium_c.FS_MATRIX()
         self._matrix_ref = ctypes.byref(self._matrix)
 
@@ -99,8 +102,13 @@ class _Measure:
             size *= math.hypot(m.c, m.d)
         return size
 
-    def weight(self, i: int) -> int:
-        return pdfium_c.FPDFText_GetFontWeight(self.raw, i)
+    def bold(self, i: int) -> bool:
+        weight = pdfium_c.FPDFText_GetFontWeight(self.raw, i)
+        if weight > 0:
+            return weight >= BOLD_WEIGHT
+        # No weight in the font descriptor (the standard 14 fonts): go by the font's name.
+        n = pdfium_c.FPDFText_GetFontInfo(self.raw, i, self._name, len(self._name), self._flags)
+        return b"bold" in self._name.raw[:max(n - 1, 0)].lower()
 
 
 def read_page(page, number: int) -> Page:
@@ -144,7 +152,8 @@ def _measure_line(text: str, start: int, end: int, measure: _Measure, page: int)
         size, bold, baseline = style if len(pieces) == 1 else (_style(text, s, e, measure) or style)
         body, bullet, number_only = _line_text(text, s, e, size, measure)
         if body.strip():
-            lines.append(Line(page, body, x0, x1, top, baseline, size, bold, bullet, number_only))
+            lines.append(Line(page, body, x0, x1, top, baseline, size, bold, bullet, number_only,
+                              spaced=text[s].isspace()))
     return lines
 
 
@@ -157,7 +166,7 @@ def _style(text: str, start: int, end: int, measure: _Measure):
         return None
     sizes = [measure.size(i) for i in samples]
     size = round(max(sizes) if letters else sizes[0], 1)
-    bold = sum(measure.weight(i) >= BOLD_WEIGHT for i in samples) * 2 > len(samples)
+    bold = sum(measure.bold(i) for i in samples) * 2 > len(samples)
     return size, bold, measure.baseline(samples[len(samples) // 2])
 
 
@@ -254,6 +263,6 @@ def _merge(a: Line, b: Line) -> Line:
     main = b if a.number_only and not b.number_only else a
     left = f"[^{a.text}]" if a.number_only else a.text
     right = f"[^{b.text}]" if b.number_only else b.text
-    sep = "" if b.number_only or b.x0 - a.x1 < 0.15 * main.size else " "
+    sep = "" if b.number_only or (b.x0 - a.x1 < 0.15 * main.size and not b.spaced) else " "
     return replace(main, text=left + sep + right, x0=min(a.x0, b.x0), x1=max(a.x1, b.x1),
                    bullet=a.bullet, number_only=False)
