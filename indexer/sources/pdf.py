@@ -41,14 +41,14 @@ def open_pdf(data: bytes) -> pdfium.PdfDocument:
         if head.lower().startswith((b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body")):
             raise UnreadableSource("not a PDF: an HTML page saved as .pdf")
         raise UnreadableSource("not a PDF: the file does not start with %PDF-")
+    if b"%%EOF" not in data[-4096:]:
+        # pdfium would open what is left of a cut-short download and lose its end quietly.
+        raise UnreadableSource("truncated PDF: the file ends before the PDF does (no %%EOF)")
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as e:
-        message = str(e).lower()
-        if "password" in message:
+        if "password" in str(e).lower():
             raise UnreadableSource("encrypted PDF: it needs a password to open") from e
-        if b"%%EOF" not in data[-2048:]:
-            raise UnreadableSource(f"truncated PDF: the file ends before the PDF does ({e})") from e
         raise UnreadableSource(f"broken PDF: {e}") from e
     if len(pdf) == 0:
         pdf.close()
