@@ -244,18 +244,23 @@ def short_authority_name(name: str) -> str:
 def find_authority(text: str, lines: list[str] | None = None) -> Optional[str]:
     lines = lines if lines is not None else head_lines(text)
     known = known_authorities()
+    # A title may be cut over lines ("Area SEND inspection of North" / "Northamptonshire ..."):
+    # try each line and each run of three.
     windows = lines[:30] + [" ".join(lines[i:i + 3]) for i in range(min(len(lines), 30))]
+    unknown = None
     for pattern in AUTHORITY_IN_TITLE:
         for line in windows:
             m = pattern.search(line)
             if m and "ofsted" not in m.group("a").lower():
                 name = short_authority_name(m.group("a"))
-                if name in known.values() or len(name.split()) <= 4:
+                if name in known.values():
                     return name
+                if unknown is None and len(name.split()) <= 4:
+                    unknown = name
     # The first line, when it is a name ("Halton").
     if lines and short_authority_name(lines[0]) in known.values():
         return short_authority_name(lines[0])
-    return most_mentioned_authority(text)
+    return most_mentioned_authority(text) or unknown
 
 
 def most_mentioned_authority(text: str) -> Optional[str]:

@@ -456,7 +456,8 @@ def segment(source: SourceText) -> list[Block]:
         blocks.append(b)
         i += 1
     blocks = _join(_tables(blocks))
-    blocks = [b for b in blocks if b.kind not in ("paragraph", "bullet") or _is_prose(b)]
+    blocks = [b for i, b in enumerate(blocks)
+              if b.kind not in ("paragraph", "bullet") or _is_prose(b, blocks[i + 1:i + 2])]
     _number_runs(blocks)
     _recover_numbers(blocks)
     return _absorb_orphans(blocks)
@@ -483,9 +484,14 @@ def _absorb_orphans(blocks: list[Block]) -> list[Block]:
     return out
 
 
-def _is_prose(b: Block) -> bool:
-    """A stray word the converter left on its own ("and" between title lines) is not a paragraph."""
-    return bool(b.para_number) or len(b.text.split()) >= 3 or finished(b.text)
+def _is_prose(b: Block, following: list[Block]) -> bool:
+    """Not prose: a stray word the converter left on its own ("and" between title lines), or the
+    lead-in to a table of grades ("The judgements on areas of the service ... are:")."""
+    if b.para_number:
+        return True
+    if b.text.endswith(":") and following and following[0].kind == "table":
+        return False
+    return len(b.text.split()) >= 3 or finished(b.text)
 
 
 def contents_entries(blocks: list[Block]) -> list[str]:
