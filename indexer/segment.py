@@ -450,7 +450,9 @@ def segment(source: SourceText) -> list[Block]:
             continue
         b = _classify(items[i], source.paged)
         if SIGN_OFF.match(b.text):
-            closing = True  # a letter's sign-off and signature
+            closing = True  # a letter's sign-off, then its signature: short lines of names
+        elif closing and (finished(b.text) or len(b.text.split()) > 6):
+            closing = False
         if closing:
             b.kind = "meta"
         blocks.append(b)
