@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Optional
 
 from .clean import clean_inline
-from .grades import (GRADE_WORDS, grade_line, jar_grade, normalise_grade, split_graded_heading)
+from .grades import grade_line, jar_grade, normalise_grade, split_graded_heading
 from .model import Judgement
-from .sections import section_for
+from .sections import heading_key, section_for
 
 # The report types users filter by, oldest framework first (README: "Report types").
 REPORT_TYPES = (
@@ -286,21 +286,17 @@ def find_judgements(text: str) -> list[Judgement]:
     found: list[Judgement] = []
     for finder in (overall_judgement, judgement_list_line, judgement_tables, jar_grades_table):
         for j in finder(text):
-            if not any(_area_key(j.area) == _area_key(f.area) for f in found):
+            if not any(heading_key(j.area) == heading_key(f.area) for f in found):
                 found.append(j)
     # Grades printed in the body repeat the tables above in other words: add only what is new.
     covered = {section_for(f.area) for f in found}
     for finder in (graded_statements, ilacs_graded_headings):
         for j in finder(text):
             if section_for(j.area) not in covered or section_for(j.area) is None and \
-                    not any(_area_key(j.area) == _area_key(f.area) for f in found):
+                    not any(heading_key(j.area) == heading_key(f.area) for f in found):
                 found.append(j)
                 covered.add(section_for(j.area))
     return found
-
-
-def _area_key(area: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", area.lower().replace("prioritization", "prioritisation"))
 
 
 def _lines(text: str) -> list[str]:

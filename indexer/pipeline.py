@@ -6,13 +6,12 @@ can be tested on the seeds without an index or a server.
 from __future__ import annotations
 
 import hashlib
-import re
 from pathlib import Path
 from typing import Optional
 
 from .metadata import extract_metadata
 from .model import Judgement, Paragraph, Report, SourceText
-from .sections import CONTAINERS, SectionTracker, section_for
+from .sections import CONTAINERS, SectionTracker, heading_key as _key, section_for
 from .segment import Block, contents_entries, segment
 from .sources import read_bytes, read_source
 
@@ -21,10 +20,6 @@ PROSE = ("paragraph", "bullet", "footnote")
 
 def report_id_for(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
-
-
-def _key(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", text.lower().replace("prioritization", "prioritisation"))
 
 
 def grade_lookup(judgements: list[Judgement]):

@@ -83,7 +83,8 @@ def section_for(heading: Optional[str]) -> Optional[str]:
     return None
 
 
-def _key(text: str) -> str:
+def heading_key(text: str) -> str:
+    """A heading or judgement area reduced for comparison: letters and digits, British spelling."""
     return re.sub(r"[^a-z0-9]", "", text.lower().replace("prioritization", "prioritisation"))
 
 
@@ -105,7 +106,7 @@ class SectionTracker:
 
     def __init__(self, contents: list[str] | None = None, grade_lookup: GradeLookup | None = None,
                  levelled: bool = False):
-        self.contents = [_key(c) for c in (contents or []) if len(_key(c)) >= 4]
+        self.contents = [heading_key(c) for c in (contents or []) if len(heading_key(c)) >= 4]
         self.grade_lookup = grade_lookup or (lambda heading, group, section: None)
         self.levelled = levelled          # headings carry "#" levels
         self.stack: list[_Frame] = []
@@ -123,7 +124,7 @@ class SectionTracker:
     def _listed(self, heading: str) -> bool:
         """Does the contents list this heading? Converters cut long entries ("... young peo") and
         glue a heading to the one above it ("The local authority Summary of findings")."""
-        k = _key(heading)
+        k = heading_key(heading)
         for c in self.contents:
             if k == c or (k.startswith(c) and (len(c) >= 30 or k[len(c):] in self.contents)):
                 return True
@@ -151,7 +152,7 @@ class SectionTracker:
         while self.stack and self.stack[-1].level >= rank:
             sibling = self.stack.pop()
         parent = self.stack[-1] if self.stack else None
-        if _key(text) in self.groups:
+        if heading_key(text) in self.groups:
             self.group = text
 
         if mapped == RESET:
