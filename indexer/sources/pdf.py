@@ -24,12 +24,13 @@ def read_pdf(path: Path, data: bytes) -> SourceText:
     pdf = open_pdf(data)
     try:
         pages = [read_page(pdf[i], i + 1) for i in range(len(pdf))]
-        info = _info(pdf)
     finally:
         pdf.close()
     if not any(page.lines for page in pages):
         raise UnreadableSource("no text in the PDF (a scan without a text layer?)")
-    return SourceText(text=layout_text(pages), paged=True, info=info)
+    # The document-information Title is left out: in Ofsted's PDFs it is the Word template's or
+    # the draft's name ("Template  Report template", "Norfolk - draft report").
+    return SourceText(text=layout_text(pages), paged=True)
 
 
 def open_pdf(data: bytes) -> pdfium.PdfDocument:
@@ -72,11 +73,3 @@ def layout_text(pages: list[Page]) -> str:
             if text.strip() and not is_boilerplate(text.lstrip("# ")):
                 chunks.append(text)
     return "\n\n".join(chunks) + "\n"
-
-
-def _info(pdf: pdfium.PdfDocument) -> dict:
-    try:
-        meta = pdf.get_metadata_dict(skip_empty=True)
-    except pdfium.PdfiumError:
-        return {}
-    return {k.lower(): v for k, v in meta.items() if k in ("Title", "Author", "CreationDate")}
