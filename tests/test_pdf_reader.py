@@ -79,7 +79,9 @@ def test_crown_copyright_line_is_removed(inspection, tmp_path):
 
 def test_wrapped_grade_cells_are_one_table_row(inspection, tmp_path):
     doc, _ = inspection
-    rows = [b for b in blocks(read(doc, tmp_path).text) if "\t" in b]
+    tables = [b for b in blocks(read(doc, tmp_path).text) if "\t" in b]
+    assert len(tables) == 1  # one table: its rows stay together, one per line
+    rows = tables[0].split("\n")
     assert "The experiences and progress of children who need help and protection\t" \
            "Requires improvement to be good" in rows
     assert "Overall effectiveness\tGood" in rows

@@ -68,8 +68,14 @@ def layout_text(pages: list[Page]) -> str:
     for number, blocks in enumerate(blocks_per_page):
         if number:
             chunks.append(PAGE_BREAK)
+        previous = None
         for block in blocks:
             text = render(block, levels)
-            if text.strip() and not is_boilerplate(text.lstrip("# ")):
+            if not text.strip() or is_boilerplate(text.lstrip("# ")):
+                continue
+            if block.kind == "table" and previous == "table":
+                chunks[-1] += "\n" + text  # rows of one table stay one block
+            else:
                 chunks.append(text)
+            previous = block.kind
     return "\n\n".join(chunks) + "\n"

@@ -18,7 +18,11 @@ from .pdf_layout import Line, Page
 # A gap between baselines this many line pitches wide starts a new paragraph.
 PARAGRAPH_GAP = 1.2
 NUMBERED = re.compile(r"^\d{1,3}\.\s")
-FOOTNOTE_START = re.compile(r"^(?:\[\^(\d{1,3})\]|(\d{1,3})(?=\s+\S))\s*")
+CONTINUED = re.compile(r"\b(?:is|are|be|to|the|of|and|as|was|were|requires?)$")
+MONTH = ("January|February|March|April|May|June|July|August|September|October|November"
+         "|December")
+# "[^2] text" (a raised number) or "2 text" (set small, not raised); "23 August 2013" is a date.
+FOOTNOTE_START = re.compile(r"^(?:\[\^(\d{1,3})\]|(\d{1,3})(?=\s+\S)(?!\s+(?:" + MONTH + r")\b))\s*")
 HEADING_MAX_LINES = 3
 HEADING_MAX_CHARS = 250
 
@@ -118,8 +122,11 @@ def _continues(last: Line, ln: Line, pitches) -> bool:
     delta = ln.baseline - last.baseline
     if not (0.5 * ln.size < delta <= PARAGRAPH_GAP * _pitch(last.size, pitches)):
         return False
-    if ln.bullet or ln.bold != last.bold or abs(ln.size - last.size) > 1.1:
+    if ln.bullet or abs(ln.size - last.size) > 1.1:
         return False
+    if ln.bold != last.bold and not (ln.bold and CONTINUED.search(last.text)):
+        return False  # a change of weight ends a heading; a sentence may go on in bold:
+        # "The effectiveness of the LSCB is" / "requires improvement"
     if ln.x0 < last.x0 - 5:
         return False  # starts left of the line above: a new paragraph after an indented one
     if NUMBERED.match(ln.text) and ln.x0 <= last.x0 - 5 + 10:
@@ -130,7 +137,8 @@ def _continues(last: Line, ln: Line, pitches) -> bool:
 def _beside(blocks: list[Block], ln: Line) -> Block | None:
     """A recent block that `ln` sits to the right of, at the same height: `ln` is a cell."""
     for block in reversed(blocks[-3:]):
-        if ln.x0 >= block.x1 - 2 and ln.top < block.bottom and ln.baseline > block.top:
+        # A cell centred on a taller neighbour starts up to a line above that row's top.
+        if ln.x0 >= block.x1 - 2 and ln.top < block.bottom and ln.baseline > block.top - ln.size:
             return block
     return None
 
