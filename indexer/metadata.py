@@ -186,7 +186,7 @@ def _ilacs_kind(start: Optional[str], end: Optional[str]) -> str:
 
 
 TITLE = re.compile(
-    r"^(?:inspection of\b|review of the effectiveness|joint area review|joint targeted area inspection"
+    r"^(?:(?:re-)?inspection of\b|review of the effectiveness|joint area review|joint targeted area inspection"
     r"|(?:children.s services )?focused visit to|monitoring visit to|area send inspection"
     r"|joint local area send inspection)", re.I)
 

@@ -61,9 +61,9 @@ def line_pitches(pages: list[Page]) -> dict[float, float]:
 
 
 def page_blocks(page: Page, body: float, pitches: dict[float, float]) -> list[Block]:
-    body_lines, notes = _split_footnote_zone(page, body)
+    body_lines, notes, referenced = _split_footnote_zone(page, body)
     blocks = _group(body_lines, body, pitches)
-    blocks += _footnotes(notes)
+    blocks += _footnotes(notes, referenced)
     return blocks
 
 
@@ -71,23 +71,38 @@ def _pitch(size: float, pitches: dict[float, float]) -> float:
     return pitches.get(size) or 1.2 * size
 
 
-def _split_footnote_zone(page: Page, body: float) -> tuple[list[Line], list[Line]]:
+def _split_footnote_zone(page: Page, body: float) -> tuple[list[Line], list[Line], set[str]]:
     """Footnotes: small lines below all the body text in the lower half of the page, from the
-    first that starts with a number. By position, not order: producers draw them at any point."""
+    first that starts with a footnote number. By position, not order: producers draw them at
+    any point of the page's content."""
     body_bottom = max((ln.baseline for ln in page.lines if ln.size >= 0.95 * body), default=0.0)
     floor = max(body_bottom, page.height / 2)
     zone = sorted((ln for ln in page.lines if ln.size < 0.95 * body and ln.baseline > floor),
                   key=lambda ln: ln.baseline)
-    start = next((i for i, ln in enumerate(zone) if FOOTNOTE_START.match(ln.text)), len(zone))
+    taken = {id(ln) for ln in zone}
+    referenced = {m for ln in page.lines if id(ln) not in taken
+                  for m in re.findall(r"\[\^(\d{1,3})\]", ln.text)}
+    start = next((i for i, ln in enumerate(zone) if _footnote_number(ln, referenced)), len(zone))
     notes = zone[start:]  # small print above the first footnote (a table's source) stays
     taken = {id(ln) for ln in notes}
-    return [ln for ln in page.lines if id(ln) not in taken], notes
+    return [ln for ln in page.lines if id(ln) not in taken], notes, referenced
 
 
-def _footnotes(lines: list[Line]) -> list[Block]:
+def _footnote_number(line: Line, referenced: set[str]) -> str | None:
+    """The number of the footnote `line` starts: a raised number, or a plain one that the
+    page's text refers to (so "8 – 12 July 2013" in a small-print box is not footnote 8)."""
+    m = FOOTNOTE_START.match(line.text)
+    if not m:
+        return None
+    if m.group(1):
+        return m.group(1)
+    return m.group(2) if m.group(2) in referenced else None
+
+
+def _footnotes(lines: list[Line], referenced: set[str]) -> list[Block]:
     blocks: list[Block] = []
     for ln in lines:
-        if FOOTNOTE_START.match(ln.text) or not blocks:
+        if not blocks or _footnote_number(ln, referenced):
             blocks.append(Block([[ln]], kind="footnote"))
         else:
             blocks[-1].cells[0].append(ln)
@@ -176,9 +191,17 @@ def join_lines(lines: list[Line]) -> str:
     return out
 
 
+def _hard_broken(lines: list[Line]) -> bool:
+    """Lines broken by hand, not by the margin: an address block ("The Cube" / "George Street" /
+    "Corby"). Written Markdown-style with two trailing spaces, so each line stays a line."""
+    return len(lines) >= 3 and all(len(ln.text) < 45 for ln in lines)
+
+
 def render(block: Block, levels: dict[float, int]) -> str:
     if block.kind == "table":
         return "\t".join(join_lines(cell) for cell in block.cells)
+    if block.kind == "paragraph" and _hard_broken(block.lines):
+        return "\n".join(ln.text.strip() + "  " for ln in block.lines).rstrip()
     text = join_lines(block.lines)
     if block.kind == "heading":
         return "#" * levels.get(block.lines[0].size, 4) + " " + text
