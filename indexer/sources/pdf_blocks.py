@@ -23,6 +23,7 @@ MONTH = ("January|February|March|April|May|June|July|August|September|October|No
          "|December")
 # "[^2] text" (a raised number) or "2 text" (set small, not raised); "23 August 2013" is a date.
 FOOTNOTE_START = re.compile(r"^(?:\[\^(\d{1,3})\]|(\d{1,3})(?=\s+\S)(?!\s+(?:" + MONTH + r")\b))\s*")
+LABEL = re.compile(r"^[\w’']+(?: [\w’']+){0,2}:\s+\S")
 HEADING_MAX_LINES = 3
 HEADING_MAX_CHARS = 250
 
@@ -165,6 +166,8 @@ def _looks_like_heading(block: Block, body: float) -> bool:
         return False
     if text.endswith(".") and len(text) > 60:
         return False  # a bold sentence, not a title
+    if LABEL.match(text):
+        return False  # "Inspection dates: 11 to 22 May 2026" is a label and its value
     if lines[0].size < 0.95 * body:
         return False
     return all(ln.bold for ln in lines) or lines[0].size >= 1.25 * body
