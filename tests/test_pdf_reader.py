@@ -168,3 +168,23 @@ def test_hyphen_at_a_line_end_joins_the_compound(tmp_path):
     doc.place(MARGIN, 100 + PITCH * BODY, "making in the front door is consistent.")
     text = read(doc, tmp_path).text
     assert "oversight of decision-making in the front door" in text
+
+
+def test_fixture_really_prints_what_the_reader_removes(inspection):
+    """pdfplumber (pdfminer, independent of pdfium) sees the header, footer, page numbers and a
+    raised, smaller footnote number in the generated PDF: what the reader leaves out is there."""
+    import io
+
+    import pdfplumber
+    doc, _ = inspection
+    with pdfplumber.open(io.BytesIO(doc.bytes())) as pdf:
+        first = pdf.pages[0]
+        text = first.extract_text()
+        assert HEADER in text and FOOTER in text
+        assert first.extract_words()[-1]["text"] == "1"  # the page number, last drawn
+        chars = first.chars
+        k = next(i for i in range(len(chars)) if "".join(
+            c["text"] for c in chars[i - 11:i]) == "partnership")
+        marker, before = chars[k], chars[k - 1]
+        assert marker["text"] == "1" and marker["size"] < 0.8 * before["size"]  # smaller...
+        assert marker["bottom"] < before["bottom"] - 1  # ...and raised above its line
