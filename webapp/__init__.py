@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 
 from indexer.store import IndexMissing, IndexReader
 
+from .anchors import AnchorCache
 from .state import BadSearch
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -32,12 +33,12 @@ ERROR_TITLES = {
 def create_app(index_dir: str | Path = "index", corpus_dir: str | Path | None = None,
                **config) -> Flask:
     app = Flask(__name__, static_folder=str(STATIC), static_url_path="/static")
+    app.config.update(FACET_TOP_OPTIONS=10)  # options a facet shows before "Show all"
     app.config.update(INDEX_DIR=str(index_dir),
-                      CORPUS_DIR=str(corpus_dir) if corpus_dir else None,
-                      FACET_TOP_OPTIONS=10,  # options a facet shows before "Show all"
-                      **config)
+                      CORPUS_DIR=str(corpus_dir) if corpus_dir else None, **config)
     app.json.sort_keys = False  # the search JSON keeps the field order the CLI prints
     app.extensions["index_reader"] = IndexReader(Path(app.config["INDEX_DIR"]))
+    app.extensions["anchors"] = AnchorCache()
     from .views import bp
     app.register_blueprint(bp)
     app.register_error_handler(BadSearch, _bad_search)

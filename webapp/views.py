@@ -10,6 +10,7 @@ from werkzeug.exceptions import NotFound
 from indexer.search import search
 
 from . import export, present
+from .anchors import unique_anchors
 from .highlight import mark, matcher, query_terms
 from .state import FACET_LABELS, PAGE_SIZE, SORTS, BadSearch, SearchState
 
@@ -48,7 +49,8 @@ def paragraph_url(hit: dict, state: SearchState | None = None, external: bool = 
     highlight the words and link back to these results."""
     qs = state.query_string() if state else ""
     base = url_for("search.report_page", report_id=hit["report_id"], _external=external)
-    return f"{base}{'?' + qs if qs else ''}#{hit['anchor']}"
+    anchor = current_app.extensions["anchors"].of(reader().engine, hit)
+    return f"{base}{'?' + qs if qs else ''}#{anchor}"
 
 
 def source_available(source: str | None) -> bool:
@@ -171,9 +173,11 @@ def report_page(report_id):
         state = SearchState()  # the report is still worth showing; only the highlights go
     pattern = matcher(query_terms(state.q))
     paragraphs, contents, matched = [], [], []
-    for p in reader().engine.report_paragraphs(report_id):
+    docs = reader().engine.report_paragraphs(report_id)
+    anchors = unique_anchors(docs)
+    for p in docs:
         marked, hits = mark(p.get("text") or "", pattern)
-        p = dict(p, marked=marked, hits=hits)
+        p = dict(p, marked=marked, hits=hits, anchor=anchors[p["position"]])
         if p.get("heading") and (not paragraphs or paragraphs[-1].get("heading") != p["heading"]):
             p["starts_heading"] = True
             contents.append({"heading": p["heading"], "anchor": p["anchor"],
