@@ -33,7 +33,6 @@
     input.placeholder = "Type to filter " + label;
     var none = document.createElement("p");
     none.className = "facet__none";
-    none.hidden = true;
     none.setAttribute("role", "status");
     wrapper.appendChild(lab);
     wrapper.appendChild(input);
@@ -55,7 +54,6 @@
         if (text) { more.open = true; } else { more.open = wasOpen; }
         more.querySelector("summary").hidden = !!text;
       }
-      none.hidden = shown > 0;
       none.textContent = shown > 0 ? "" : "No " + label + " match \u2018" + input.value + "\u2019";
     });
     // Enter in the filter box must not submit the whole search form.

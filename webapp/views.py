@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import (Blueprint, Response, abort, current_app, jsonify, render_template, request,
+from flask import (Blueprint, Response, abort, current_app, g, jsonify, render_template, request,
                    send_from_directory, stream_with_context, url_for)
 from werkzeug.exceptions import NotFound
 
@@ -21,14 +21,18 @@ CSV_MAX_ROWS = 10_000
 CSV_BATCH = 500
 
 
-def reader():
-    return current_app.extensions["index_reader"]
+def index():
+    """The index this request reads: one snapshot for the whole request, so the engine and the
+    report summaries agree even if a build switches generations meanwhile."""
+    if "index_snapshot" not in g:
+        g.index_snapshot = current_app.extensions["index_reader"].snapshot()
+    return g.index_snapshot
 
 
 def run_search(state: SearchState, limit: int = PAGE_SIZE, page: int | None = None) -> dict:
     """The search JSON for `state`. A query the engine cannot read becomes a BadSearch (400)."""
     try:
-        return search(reader().engine, state.to_params(limit=limit, page=page))
+        return search(index().engine, state.to_params(limit=limit, page=page))
     except BadSearch:
         raise
     except ValueError as e:  # the search layer's way of saying the query cannot be read
@@ -49,7 +53,7 @@ def paragraph_url(hit: dict, state: SearchState | None = None, external: bool = 
     highlight the words and link back to these results."""
     qs = state.query_string() if state else ""
     base = url_for("search.report_page", report_id=hit["report_id"], _external=external)
-    anchor = current_app.extensions["anchors"].of(reader().engine, hit)
+    anchor = current_app.extensions["anchors"].of(index().engine, hit)
     return f"{base}{'?' + qs if qs else ''}#{anchor}"
 
 
@@ -116,7 +120,7 @@ def search_page():
 
 
 def corpus_stats() -> dict:
-    reports = reader().reports
+    reports = index().reports
     return {"reports": len(reports),
             "paragraphs": sum(r.get("paragraphs", 0) for r in reports.values())}
 
@@ -163,7 +167,7 @@ def search_csv():
 
 @bp.route("/reports/<report_id>")
 def report_page(report_id):
-    report = reader().reports.get(report_id)
+    report = index().reports.get(report_id)
     if report is None:
         abort(404, "There is no report with this address. It may have been removed from the "
                    "index when the reports were last rebuilt.")
@@ -173,7 +177,7 @@ def report_page(report_id):
         state = SearchState()  # the report is still worth showing; only the highlights go
     pattern = matcher(query_terms(state.q))
     paragraphs, contents, matched = [], [], []
-    docs = reader().engine.report_paragraphs(report_id)
+    docs = index().engine.report_paragraphs(report_id)
     anchors = unique_anchors(docs)
     for p in docs:
         marked, hits = mark(p.get("text") or "", pattern)
@@ -196,7 +200,7 @@ def report_page(report_id):
 def source_file(source):
     """An original file, only if it is the source of an indexed report and lies in the corpus."""
     corpus = current_app.config.get("CORPUS_DIR")
-    known = {r.get("source") for r in reader().reports.values()}
+    known = {r.get("source") for r in index().reports.values()}
     if not corpus or source not in known:
         abort(404, "There is no original file at this address.")
     # send_from_directory refuses any path that would leave the corpus folder.
