@@ -74,7 +74,8 @@
     var panel = document.querySelector("[data-filter-panel]");
     if (panel && window.matchMedia) {
       var narrow = window.matchMedia("(max-width: 640px)");
-      if (narrow.matches) { panel.open = false; }
+      // ... unless a filter needs correcting: the error summary links into the panel.
+      if (narrow.matches && !panel.querySelector(".form-group--error")) { panel.open = false; }
       // On wider screens the panel's summary is a heading: keep the panel open.
       panel.addEventListener("toggle", function () {
         if (!narrow.matches && !panel.open) { panel.open = true; }

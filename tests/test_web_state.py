@@ -165,9 +165,16 @@ def test_results_of_one_report_fold_under_its_best_paragraph():
 
 
 def test_report_total_from_the_search_wins_over_the_page_count():
-    groups = present.group_results([{"report_id": "A", "more_in_report": 12},
-                                    {"report_id": "A"}])
-    assert groups[0]["more_count"] == 12
+    groups = present.group_results([{"report_id": "A", "report_hits": 12},
+                                    {"report_id": "A", "report_hits": 12}])
+    assert groups[0]["more_count"] == 11 and len(groups[0]["more"]) == 1
+
+
+def test_facet_values_match_case_insensitively():
+    s = SearchState.from_args(MultiDict([("q", "x"), ("authority", "halton")]))
+    panel = present.facet_panels(facets(authority=[("Halton", 4), ("Calderdale", 9)]), s)[0]
+    assert [(o["value"], o["count"], o["checked"]) for o in panel["options"]] == \
+        [("Calderdale", 9, False), ("Halton", 4, True)]
 
 
 def test_dates_read_the_gov_uk_way():
@@ -182,6 +189,9 @@ def test_glossary_expansions_read_from_either_shape():
     assert present.expansions({"expansions": [{"term": "CSE",
                                                "expansions": ["child sexual exploitation"]}]}) \
         == ["CSE: child sexual exploitation"]
+    assert present.expansions({"expansions": [{"term": "CSE", "also": ["CSE", "CSEs"],
+                                               "related": ["exploitation"]}]}) \
+        == ["CSE: CSEs, exploitation"]
     assert present.expansions({}) == []
 
 

@@ -19,16 +19,25 @@ TOP_OPTIONS = 10
 def facet_panels(facets: dict, state: SearchState, top_n: int = TOP_OPTIONS) -> list[dict]:
     """One panel per facet: options (value, count, checked), split into top ones and the rest.
 
-    A selected value is always listed, and always among the top ones, even when no match has it
-    (count 0): a user must be able to untick what they ticked.
+    Facet values match case-insensitively (as the search does). A selected value is always
+    listed, and always among the top ones, even when no match has it (count 0): a user must be
+    able to untick what they ticked.
     """
     panels = []
     for f in FACETS:
-        counts = {str(o["value"]): o["count"] for o in facets.get(f) or [] if o.get("value")}
-        selected = state.selected(f)
-        for v in selected:
-            counts.setdefault(v, 0)
-        options = [{"value": v, "count": c, "checked": v in selected} for v, c in counts.items()]
+        selected = {v.lower() for v in state.selected(f)}
+        options, seen = [], set()
+        for o in facets.get(f) or []:
+            value = str(o.get("value") or "")
+            if not value or value.lower() in seen:
+                continue
+            seen.add(value.lower())
+            options.append({"value": value, "count": o.get("count", 0),
+                            "checked": value.lower() in selected or bool(o.get("selected"))})
+        for v in state.selected(f):
+            if v.lower() not in seen:
+                seen.add(v.lower())
+                options.append({"value": v, "count": 0, "checked": True})
         options.sort(key=_option_order(f))
         top = [o for o in options if o["checked"]]
         top += [o for o in options if not o["checked"]][:max(top_n - len(top), 0)]
@@ -36,7 +45,7 @@ def facet_panels(facets: dict, state: SearchState, top_n: int = TOP_OPTIONS) -> 
         if f in ("year", "grade"):  # natural order reads better than an order by count
             top.sort(key=_option_order(f))
         panels.append({"name": f, "label": FACET_LABELS[f], "options": options, "top": top,
-                       "rest": rest, "selected": len(selected)})
+                       "rest": rest, "selected": len(state.selected(f))})
     return panels
 
 
@@ -53,8 +62,8 @@ def group_results(results: list[dict]) -> list[dict]:
     """Fold the results of one report on this page under its best-ranked paragraph.
 
     Each group is {"hit": best result, "more": [the report's other results on this page]}, in
-    the order of each report's best result. When the search JSON already says how many more
-    matches a report has in all (`more_in_report`), that figure wins over the page's count.
+    the order of each report's best result. When the search JSON says how many matches the
+    report has in all (`report_hits`), "more" counts those beyond the one shown.
     """
     groups: dict[str, dict] = {}
     for r in results:
@@ -64,8 +73,9 @@ def group_results(results: list[dict]) -> list[dict]:
         else:
             g["more"].append(r)
     for g in groups.values():
-        total_more = g["hit"].get("more_in_report")
-        g["more_count"] = total_more if isinstance(total_more, int) else len(g["more"])
+        in_report = g["hit"].get("report_hits")
+        g["more_count"] = (max(in_report - 1, len(g["more"])) if isinstance(in_report, int)
+                           else len(g["more"]))
     return list(groups.values())
 
 
@@ -120,6 +130,8 @@ def expansions(result: dict) -> list[str]:
             also = item.get("expansions") or item.get("also") or item.get("terms") or []
             if isinstance(also, str):
                 also = [also]
+            also = [a for a in also if str(a).lower() != str(term).lower()]
+            also += [r for r in item.get("related") or [] if r not in also]
             phrase = ", ".join(str(a) for a in also)
             out.append(f"{term}: {phrase}" if term and phrase else term or phrase)
     return [o for o in out if o]
