@@ -23,9 +23,10 @@ NOT_PARSING = {"build.py", "cache.py", "cli.py", "engine.py", "search.py", "stor
 
 @lru_cache(maxsize=None)
 def parser_version() -> str:
-    """A hash of every module that turns a file into a Report."""
+    """A hash of every module that turns a file into a Report, and of the data they read
+    (indexer/data/: the list of authority names)."""
     digest = hashlib.sha256()
-    for path in sorted(PACKAGE.rglob("*.py")):
+    for path in sorted([*PACKAGE.rglob("*.py"), *(PACKAGE / "data").glob("*")]):
         if path.parent == PACKAGE and path.name in NOT_PARSING:
             continue
         digest.update(path.relative_to(PACKAGE).as_posix().encode())

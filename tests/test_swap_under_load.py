@@ -16,7 +16,12 @@ def live_server(tmp_path, corpus_dir):
     index_dir = tmp_path / "index"
     build(corpus_dir, index_dir, show_progress=False, jobs=1)
     server = create_server(create_app(index_dir=index_dir), host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
+    def run():
+        try:
+            server.run()
+        except OSError:
+            pass  # waitress's loop sees its sockets closed by server.close() below: that is the stop
+    thread = threading.Thread(target=run, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}", index_dir
     server.close()
