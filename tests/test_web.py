@@ -77,7 +77,8 @@ def test_search_announces_the_count_and_lists_highlighted_results(client, seed_r
 
 def test_every_result_link_lands_on_an_existing_paragraph_of_its_report(client):
     page = soup(client, "/search?q=return+home+interviews")
-    links = [a["href"] for a in page.select(".result__link, .result__more-list a")]
+    links = [a["href"] for a in page.select(".result__link, .result__more-list a")
+             if not a["href"].endswith("#matches")]
     assert len(links) >= 5
     for href in links:
         path, fragment = href.split("#")
@@ -376,3 +377,16 @@ def test_long_facets_show_top_options_and_the_rest_in_a_native_disclosure(client
     rest = facet.select("details input[type=checkbox]")
     assert len(top) == 2 and rest  # FACET_TOP_OPTIONS=2 in this app
     assert facet.select_one("details summary").get_text(" ", strip=True).startswith("Show all")
+
+
+def test_report_page_also_marks_what_the_glossary_searched(client, seed_reader, monkeypatch):
+    real_search = search
+
+    def with_expansion(engine, params):
+        result = real_search(engine, params)
+        return dict(result, expansions=[{"term": "CSE", "also": ["sexual exploitation"],
+                                         "related": []}])
+    monkeypatch.setattr("webapp.views.search", with_expansion)
+    page = soup(client, f"/reports/{report_id(seed_reader)}?q=CSE")
+    marked = {m.get_text().lower() for m in page.select(".report-body mark")}
+    assert "sexual exploitation" in marked and "cse" in marked

@@ -7,7 +7,7 @@ from flask import (Blueprint, Response, abort, current_app, g, jsonify, render_t
                    send_from_directory, stream_with_context, url_for)
 from werkzeug.exceptions import NotFound
 
-from indexer.search import search
+from indexer.search import SearchParams, search
 
 from . import export, present
 from .anchors import unique_anchors
@@ -175,7 +175,7 @@ def report_page(report_id):
         state = SearchState.from_args(request.args)
     except BadSearch:
         state = SearchState()  # the report is still worth showing; only the highlights go
-    pattern = matcher(query_terms(state.q))
+    pattern = matcher(query_terms(state.q) + glossary_terms(state.q))
     paragraphs, contents, matched = [], [], []
     docs = index().engine.report_paragraphs(report_id)
     anchors = unique_anchors(docs)
@@ -194,6 +194,21 @@ def report_page(report_id):
                            source_url=(url_for("search.source_file", source=report["source"])
                                        if source_available(report.get("source")) else None),
                            back_url=state.url() if state.active else None)
+
+
+def glossary_terms(q: str) -> list[str]:
+    """What the search also looked for (the glossary's expansions of the query), to mark too."""
+    if not q:
+        return []
+    try:
+        result = search(index().engine, SearchParams(q=q, limit=1))
+    except ValueError:
+        return []
+    terms = []
+    for item in result.get("expansions") or []:
+        if isinstance(item, dict):
+            terms += [str(t) for t in item.get("also") or [] if t]
+    return terms
 
 
 @bp.route("/source/<path:source>")
