@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
+import indexer.search as search_module
 from indexer.search import SearchParams, search
 from webapp import create_app
 
@@ -144,10 +145,38 @@ def test_pagination_says_page_n_of_m_in_the_title(client):
         first.select(".result__snippet") != second.select(".result__snippet")
 
 
+# Behaviour that arrives with issue 4's search.py (sorting, dates, report counts, glossary):
+# expected to fail on the first-cut search, and a real test from the moment it lands.
+needs_search_issue = pytest.mark.xfail(
+    not hasattr(search_module, "SORTS"), strict=True,
+    reason="the first-cut search has no sort, dates, report count or glossary (issue 4)")
+
+
+@needs_search_issue
 def test_sort_newest_puts_the_newest_report_first(client):
     page = soup(client, "/search?q=children&sort=newest")
     dates = [t["datetime"] for t in page.select(".result > .result__meta time")]
     assert dates == sorted(dates, reverse=True)
+
+
+@needs_search_issue
+def test_date_filter_keeps_only_paragraphs_published_in_the_range(client):
+    def dates(url):
+        return [t["datetime"] for t in soup(client, url).select(".result__meta time")]
+    assert any(d > "2012-12-31" for d in dates("/search?q=children"))
+    within = dates("/search?q=children&from=2008&to=12/2012")
+    assert within and all("2008-01-01" <= d <= "2012-12-31" for d in within)
+    page = soup(client, "/search?q=children&from=2008&to=12/2012")
+    chips = [a.get_text(" ", strip=True) for a in page.select("a.chip")]
+    assert any("From: 2008" in c for c in chips) and any("To: 12/2012" in c for c in chips)
+
+
+@needs_search_issue
+def test_count_names_the_reports_and_the_glossary_expansion(client):
+    page = soup(client, "/search?q=CSE")
+    status = page.select_one("[role=status]").get_text(" ", strip=True)
+    assert re.search(r"\d+ paragraphs in \d+ reports? for", status)
+    assert "sexual exploitation" in page.select_one(".also-searched").get_text()
 
 
 def test_no_results_gives_guidance_and_a_way_out_of_the_filters(client):
