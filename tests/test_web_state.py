@@ -226,3 +226,9 @@ def test_csv_cells_never_start_a_formula():
     assert csv_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
     assert csv_cell("- 2. Improve") == "'- 2. Improve"
     assert csv_cell(12) == "12" and csv_cell(None) == ""
+
+
+def test_a_phrase_is_marked_as_one_piece_before_its_words():
+    html, n = mark("a return home interview was held",
+                   matcher(["home", "return home interview"]))
+    assert n == 1 and "<mark>return home interview</mark>" in html

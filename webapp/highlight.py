@@ -73,8 +73,10 @@ def _term_pattern(term: str) -> str:
 
 
 def matcher(terms: list[str]) -> re.Pattern | None:
+    """One pattern for all terms; longer ones first, so a phrase is marked as one piece."""
     if not terms:
         return None
+    terms = sorted(dict.fromkeys(terms), key=len, reverse=True)
     return re.compile(r"\b(?:" + "|".join(_term_pattern(t) for t in terms) + r")\b",
                       re.IGNORECASE)
 

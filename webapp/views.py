@@ -207,7 +207,7 @@ def glossary_terms(q: str) -> list[str]:
     terms = []
     for item in result.get("expansions") or []:
         if isinstance(item, dict):
-            terms += [str(t) for t in item.get("also") or [] if t]
+            terms += [str(t) for t in (item.get("also") or []) + (item.get("related") or []) if t]
     return terms
 
 
