@@ -282,8 +282,11 @@ def test_report_page_has_metadata_judgements_contents_and_every_paragraph(client
 def test_report_page_marks_the_query_words_and_lists_where_they_are(client, seed_reader):
     rid = report_id(seed_reader)
     page = soup(client, f"/reports/{rid}?q=return+home+interviews&authority=Halton&page=1")
-    marked = page.select(".report-body mark")
-    assert marked and {m.get_text().lower()[:4] for m in marked} <= {"retu", "home", "inte"}
+    marked = {m.get_text().lower()[:4] for m in page.select(".report-body mark")}
+    also = [t for e in search(seed_reader.engine, SearchParams(q=QUERY)).get("expansions") or []
+            for t in e.get("also", []) + e.get("related", [])]
+    assert {"retu", "home", "inte"} <= marked
+    assert marked <= {t.lower()[:4] for t in QUERY.split() + also}  # nothing else is marked
     listed = [a["href"][1:] for a in page.select(".matches__list a")]
     assert listed and all(page.find(id=a).select("mark") for a in listed)
     back = page.select_one("a.back-link")["href"]
