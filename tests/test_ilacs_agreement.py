@@ -125,7 +125,8 @@ def comparisons(request):
     change to the parsing code takes seconds."""
     if not CSV.is_file():
         pytest.skip("../shared/ofsted-pdfs is not present")
-    cache_dir = request.config.cache.mkdir("pdf-extraction") if request.config.cache else None
+    pytest_cache = getattr(request.config, "cache", None)  # absent under -p no:cacheprovider
+    cache_dir = pytest_cache.mkdir("pdf-extraction") if pytest_cache else None
     cache = ExtractionCache(cache_dir) if cache_dir else None
     out = []
     for row in csv.DictReader(CSV.open(encoding="utf-8")):
