@@ -102,7 +102,21 @@ def parse_date_range(s: str) -> tuple[Optional[str], Optional[str]]:
     if m:
         d = iso(*m.groups())
         return d, d
+    dates = [numeric_iso(*m.groups()) for m in NUMERIC_DATE.finditer(s)][:2]
+    if dates:  # "12/09/2016 to 06/10/2016" (some 2015-16 SIF PDFs)
+        return dates[0], dates[-1]
     return None, None
+
+
+NUMERIC_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
+
+
+def numeric_iso(day: str, month: str, year: str) -> Optional[str]:
+    """A UK day/month/year date, as Ofsted prints it."""
+    try:
+        return date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        return None
 
 
 INSPECTION_DATES = [
@@ -123,6 +137,7 @@ def find_inspection_dates(lines: list[str]) -> tuple[Optional[str], Optional[str
     return None, None
 
 
+PUBLISHED_NUMERIC = re.compile(r"(?:report published|published)\s*:?\s*" + r"(\d{1,2})/(\d{1,2})/(\d{4})", re.I)
 PUBLISHED = re.compile(r"(?:report published|published|publication date)\s*:?\s*" + DATE.pattern, re.I)
 
 
@@ -131,6 +146,9 @@ def find_published(lines: list[str]) -> Optional[str]:
         m = PUBLISHED.search(line)
         if m:
             return iso(*m.groups())
+        m = PUBLISHED_NUMERIC.search(line)
+        if m:
+            return numeric_iso(*m.groups())
     # A letter's date (the line on its own above "Dear ...") is its publication date.
     for i, line in enumerate(lines[:40]):
         if re.match(r"^dear\s", line, re.I):

@@ -147,3 +147,9 @@ def test_area_send_report_has_an_outcome_not_grades(report):
     assert r.judgements == [] and r.published is None
     outcome = next(p for p in r.paragraphs if p.heading == "Inspection outcome")
     assert outcome.text.startswith("The local area partnership’s special educational needs")
+
+
+def test_dates_printed_as_numbers(report):
+    r = report("inspections/80512_redbridge/children's services inspection - 25 november 2016.pdf")
+    assert (r.inspection_start, r.inspection_end, r.published) == ("2016-09-12", "2016-10-06",
+                                                                   "2016-11-25")
