@@ -1,46 +1,97 @@
 """The search engine: the only module that imports Whoosh.
 
-Schema, analyzers, writing documents, query building, scoring, facet counting and highlighting
-all live here, so replacing Whoosh means replacing this one file. Callers see plain dicts.
+Schema, analyzers, writing documents, turning a parsed query (indexer/query.py) into a Whoosh
+query, scoring, facet counting, highlighting and spelling suggestions all live here, so replacing
+Whoosh means replacing this one file. Callers pass plain data in and get plain dicts back.
 
-(First cut; the search issue owns relevance, query language, glossary and snippets.)
+How a query is scored (all of it tunable in the constants below):
+- each word the user typed is a "slot" weighted by its rarity (idf, relative to the query's
+  rarest word); a paragraph gets WORD_BONUS x weight for every slot it matches, on top of its
+  BM25F score. So paragraphs matching every word rank first; below them, a paragraph missing a
+  common word ("child") ranks above one missing a rare word ("GP"); BM25F orders paragraphs
+  that match the same words. A glossary concept fills the slots of the words that named it
+  whichever of its names the paragraph uses, but its other names add less BM25F
+  (EXPANSION_WEIGHT) than the words typed.
+- the heading is a second field with a field boost; adjacent query words found near each other
+  in the text add a proximity score.
 """
 from __future__ import annotations
 
-import html
+import fnmatch
+import math
+import re
+import threading
 import warnings
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Optional
 
 with warnings.catch_warnings():
     # Whoosh 2.7.4's regex literals predate Python's invalid-escape warnings.
     warnings.simplefilter("ignore", SyntaxWarning)
     warnings.simplefilter("ignore", DeprecationWarning)
-    from whoosh import highlight, index, qparser, query, sorting
-    from whoosh.analysis import StemmingAnalyzer
+    from whoosh import index, matching, query, sorting
+    from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
     from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+    from whoosh.lang.porter2 import stem as porter2_stem
+
+from . import query as q
+from .snippets import snippet
 
 FACETS = ("authority", "section", "grade", "year", "report_type")
 STORED_FIELDS = ("id", "report_id", "source", "authority", "report_type", "inspection_start",
                  "inspection_end", "published", "date", "year", "section", "heading", "grade",
                  "para_number", "position", "page", "kind", "anchor", "url", "text")
 
+WORD_BONUS = 10000.0      # per query word matched, times the word's weight (below): far
+                          # larger than any BM25F score, so it decides the order first
+MIN_WORD_WEIGHT = 0.1     # the weight of a word found everywhere; the rarest word weighs 1
+EXPANSION_WEIGHT = 0.6    # a glossary synonym scores this much of the word typed
+RELATED_WEIGHT = 0.25     # a glossary `related` term
+RELATED_COVER = 0.5       # ... and the share of the concept's word bonus it earns
+PROXIMITY_WEIGHT = 0.5    # two adjacent query words found within PROXIMITY_SLOP words
+PROXIMITY_SLOP = 4
+HEADING_BOOST = 2.0
+FEW_RESULTS = 5           # below this many matches, "did you mean" is worked out
+
+
+@lru_cache(maxsize=100_000)
+def stem(word: str) -> str:
+    """English (Porter2) stemming, plus the plural of an all-consonant acronym: GPs, SCRs."""
+    if len(word) > 2 and word.endswith("s") and not re.search(r"[aeiouy]", word[:-1]):
+        return word[:-1]
+    return porter2_stem(word)
+
+
+def stemming_analyzer():
+    return RegexTokenizer() | LowercaseFilter() | StopFilter() | StemFilter(stemfn=stem)
+
+
+def plain_analyzer():
+    """Words as written (lower-cased): wildcards and spelling suggestions work on these."""
+    return RegexTokenizer() | LowercaseFilter()
+
+
+STEM = stemming_analyzer()
+
 
 def make_schema() -> Schema:
-    stem = StemmingAnalyzer()
     return Schema(
         id=ID(stored=True, unique=True),
-        report_id=ID(stored=True),
+        report_id=ID(stored=True, sortable=True),
         source=STORED,
-        authority=ID(stored=True),
-        report_type=ID(stored=True),
-        section=ID(stored=True),
-        grade=ID(stored=True),
-        year=ID(stored=True),
+        authority=ID(stored=True, sortable=True),
+        report_type=ID(stored=True, sortable=True),
+        section=ID(stored=True, sortable=True),
+        grade=ID(stored=True, sortable=True),
+        year=ID(stored=True, sortable=True),
         date=ID(stored=True, sortable=True),
         inspection_start=STORED, inspection_end=STORED, published=STORED,
-        heading=TEXT(analyzer=stem, stored=True, field_boost=2.0),
-        text=TEXT(analyzer=stem, stored=True, phrase=True),
+        heading=TEXT(analyzer=stemming_analyzer(), stored=True, field_boost=HEADING_BOOST),
+        text=TEXT(analyzer=stemming_analyzer(), stored=True, phrase=True),
+        plain=TEXT(analyzer=plain_analyzer(), phrase=False),
         para_number=STORED, page=STORED, kind=STORED, anchor=STORED, url=STORED,
         position=NUMERIC(stored=True, sortable=True),
     )
@@ -52,88 +103,571 @@ def write_index(directory: Path, documents: Iterable[dict]) -> int:
     ix = index.create_in(str(directory), make_schema())
     writer = ix.writer(limitmb=256)
     n = 0
-    for doc in documents:
-        fields = {k: v for k, v in doc.items() if k in STORED_FIELDS and v is not None}
-        for k in ("authority", "report_type", "section", "grade", "year", "date", "para_number"):
-            if k in fields:
-                fields[k] = str(fields[k])
-        writer.add_document(**fields)
-        n += 1
+    try:
+        for doc in documents:
+            fields = {k: v for k, v in doc.items() if k in STORED_FIELDS and v is not None}
+            for k in ("authority", "report_type", "section", "grade", "year", "date",
+                      "para_number"):
+                if k in fields:
+                    fields[k] = str(fields[k])
+            fields["plain"] = " ".join(filter(None, (doc.get("heading"), doc.get("text"))))
+            writer.add_document(**fields)
+            n += 1
+    except BaseException:
+        writer.cancel()
+        raise
     writer.commit()
     return n
 
 
+# ---------------------------------------------------------------------------------------------
+# Scoring helpers
+
+class _ScoreMatcher(matching.WrappingMatcher):
+    """child score * scale + add: adds the per-word bonus, or zeroes a filter's score."""
+
+    def __init__(self, child, add=0.0, scale=1.0):
+        super().__init__(child)
+        self.add, self.scale = add, scale
+
+    def _replacement(self, newchild):
+        return _ScoreMatcher(newchild, self.add, self.scale)
+
+    def copy(self):
+        return _ScoreMatcher(self.child.copy(), self.add, self.scale)
+
+    def replace(self, minquality=0):
+        # The child alone must reach what is left once the bonus is counted.
+        r = self.child.replace(max(0, minquality - self.add) if self.scale else 0)
+        return self if r is self.child else self._replacement(r)
+
+    def skip_to_quality(self, minquality):
+        if not self.scale:
+            return 0
+        return self.child.skip_to_quality((minquality - self.add) / self.scale)
+
+    def supports_block_quality(self):
+        return bool(self.scale) and self.child.supports_block_quality()
+
+    def max_quality(self):
+        return self.child.max_quality() * self.scale + self.add
+
+    def block_quality(self):
+        return self.child.block_quality() * self.scale + self.add
+
+    def score(self):
+        return self.child.score() * self.scale + self.add
+
+
+class _Score(query.WrappingQuery):
+    def __init__(self, child, add=0.0, scale=1.0):
+        super().__init__(child)
+        self.add, self.scale = add, scale
+
+    def __eq__(self, other):
+        return (type(other) is _Score and self.child == other.child
+                and (self.add, self.scale) == (other.add, other.scale))
+
+    def __hash__(self):
+        return hash(self.child) ^ hash((self.add, self.scale))
+
+    def _rewrap(self, child):
+        return _Score(child, self.add, self.scale)
+
+    def matcher(self, searcher, context=None):
+        m = self.child.matcher(searcher, context)
+        if isinstance(m, matching.NullMatcherClass):
+            return m
+        return _ScoreMatcher(m, self.add, self.scale)
+
+
+class _MaxMatcher(matching.DisjunctionMaxMatcher):
+    """Whoosh 2.7.4's DisjunctionMaxMatcher.score() takes the max of both children even when
+    one of them sits on a later document; this one only counts children on the current one."""
+
+    def score(self):
+        a, b = self.a, self.b
+        if not a.is_active():
+            return b.score()
+        if not b.is_active():
+            return a.score()
+        if a.id() < b.id():
+            return a.score()
+        if b.id() < a.id():
+            return b.score()
+        return max(a.score(), b.score())
+
+
+class _Max(query.DisjunctionMax):
+    """The best-scoring alternative's score (see _MaxMatcher)."""
+
+    def _matcher(self, subs, searcher, context):
+        r = searcher.reader()
+        return self._tree_matcher(subs, _MaxMatcher, searcher, context,
+                                  lambda q: q.estimate_size(r))
+
+
+@dataclass
+class _Highlight:
+    """What to mark in snippets: stemmed terms, stemmed phrases, wildcard patterns."""
+    terms: set = field(default_factory=set)
+    phrases: set = field(default_factory=set)
+    patterns: set = field(default_factory=set)
+
+
+def tokens(text: str) -> list[str]:
+    return [t.text for t in STEM(text, mode="query")]
+
+
+def _words_query(toks: list[str], boost: float = 1.0):
+    """A word (one token) or a phrase (several), in the text or the heading."""
+    if not toks:
+        return None
+    if len(toks) == 1:
+        parts = [query.Term("text", toks[0]), query.Term("heading", toks[0])]
+    else:
+        parts = [query.Phrase("text", toks), query.Phrase("heading", toks)]
+    return query.Or(parts, boost=boost)
+
+
+class _Compiler:
+    """A parsed query tree -> one Whoosh query, plus what to highlight and notices."""
+
+    def __init__(self, table: "_DocTable", reader):
+        self.table = table
+        self.reader = reader
+        self.max_idf = 1.0
+        self.highlight = _Highlight()
+        self.notices: list[str] = []
+        self.slots = 0      # words that earn WORD_BONUS: the tiers of the ranking
+        self.scored = False  # False when nothing in the query scores (only filters/exclusions)
+
+    def compile(self, tree: q.Group):
+        idfs = [self._idf(w) for item in tree.items
+                for w in (item.words if isinstance(item, q.Concept) else [item])
+                if isinstance(w, q.Word)]
+        self.max_idf = max(idfs, default=1.0) or 1.0
+        return self._group(tree, top=True)
+
+    def _idf(self, word: q.Word) -> float:
+        toks = tokens(word.text)
+        if not toks:
+            return 0.0
+        n = self.reader.doc_count() or 1
+        df = min(self.reader.doc_frequency("text", t) for t in toks) or 1
+        return math.log(1 + n / df)
+
+    def _bonus(self, word: Optional[q.Word] = None) -> float:
+        """WORD_BONUS scaled by how rare the word is; a non-word slot counts as the rarest."""
+        if word is None:
+            return WORD_BONUS
+        return WORD_BONUS * max(MIN_WORD_WEIGHT, self._idf(word) / self.max_idf)
+
+    # A group of items side by side: the soft AND.
+    def _group(self, group: q.Group, top: bool):
+        shoulds, musts, filters, nots = [], [], [], []
+        for item in group.items:
+            if isinstance(item, q.Not):
+                target = filters if isinstance(item.item, q.FieldTerm) else nots
+                sub = self._clause(item.item, highlight=False)
+                if sub is not None:
+                    (nots if target is nots else filters).append(
+                        query.Not(sub) if target is filters else sub)
+            elif isinstance(item, q.FieldTerm):
+                filters.append(self._field(item))
+            elif isinstance(item, (q.Required, q.And, q.Phrase)):
+                sub = self._clause(item.item if isinstance(item, q.Required) else item)
+                if sub is not None:
+                    musts.append(sub)
+            else:
+                sub = self._slot(item) if top else self._clause(item)
+                if sub is not None:
+                    shoulds.append(sub)
+        shoulds += self._proximity(group.items)
+        if musts or shoulds:
+            self.scored = True
+        if musts and shoulds:
+            content = query.AndMaybe(query.And(musts), query.Or(shoulds))
+        elif musts:
+            content = query.And(musts)
+        elif shoulds:
+            content = query.Or(shoulds)
+        else:
+            content = None
+        if filters:
+            flt = query.And(filters)
+            content = query.Require(content, flt) if content is not None else flt
+        if nots:
+            content = query.AndNot(content if content is not None else query.Every(),
+                                   query.Or(nots))
+        return content
+
+    def _slot(self, item):
+        """A top-level item the paragraph is rewarded for matching, tier by tier."""
+        if isinstance(item, q.Concept):
+            return self._concept(item, bonus=True)
+        sub = self._clause(item)
+        if sub is None:
+            return None
+        self.slots += 1
+        return _Score(sub, add=self._bonus(item if isinstance(item, q.Word) else None))
+
+    def _clause(self, node, highlight: bool = True):
+        """Any node as a matching, scored query (None when it searches for nothing)."""
+        if isinstance(node, (q.Word, q.Phrase)):
+            toks = tokens(node.text)
+            if highlight:
+                self._mark(toks)
+            return _words_query(toks)
+        if isinstance(node, q.Wildcard):
+            pattern = re.sub(r"[\[\]\\?]", "", node.pattern)
+            if highlight:
+                self.highlight.patterns.add(pattern)
+            return query.Wildcard("plain", pattern)
+        if isinstance(node, q.FieldTerm):
+            return self._field(node)
+        if isinstance(node, q.Concept):
+            return self._concept(node, bonus=False)
+        if isinstance(node, q.Not):
+            sub = self._clause(node.item, highlight=False)
+            return query.Not(sub) if sub is not None else None
+        if isinstance(node, q.Required):
+            return self._clause(node.item, highlight)
+        if isinstance(node, (q.Or, q.And)):
+            subs = [s for s in (self._clause(i, highlight) for i in node.items) if s is not None]
+            if not subs:
+                return None
+            return (query.Or if isinstance(node, q.Or) else query.And)(subs)
+        if isinstance(node, q.Group):
+            return self._group(node, top=False)
+        return None
+
+    def _concept(self, concept: q.Concept, bonus: bool):
+        typed = [(w, s) for w, s in ((w, self._clause(w)) for w in concept.words) if s is not None]
+        words = [s for _, s in typed]
+        forms = []
+        for form in concept.forms:
+            toks = tokens(form)
+            self._mark(toks)
+            forms.append(_words_query(toks))
+        forms = [f for f in forms if f is not None]
+        related = []
+        for term in concept.related:
+            toks = tokens(term)
+            self._mark(toks)
+            related.append(_words_query(toks))
+        related = [r for r in related if r is not None]
+        if not words and not forms:
+            return None
+        if forms:
+            words_and_forms = words + [query.Or(forms, boost=EXPANSION_WEIGHT)]
+        else:
+            words_and_forms = list(words)
+        main = query.Or(words_and_forms) if len(words_and_forms) > 1 else words_and_forms[0]
+        if bonus:
+            # The bonus counts words, not matches: the concept's other names fill the slots of
+            # the words that named it (max, not sum), while BM25F sums over everything found.
+            self.slots += len(words) or 1
+            bonuses = [self._bonus(w) for w, _ in typed] or [self._bonus()]
+            cover = []
+            if words:
+                cover.append(query.Or([_Score(s, add=b, scale=0.0)
+                                       for (_, s), b in zip(typed, bonuses)]))
+            if forms:
+                cover.append(_Score(query.Or(forms), add=sum(bonuses), scale=0.0))
+            if related:
+                cover.append(_Score(query.Or(related), add=RELATED_COVER * sum(bonuses),
+                                    scale=0.0))
+            main = query.Or([main, cover[0] if len(cover) == 1 else _Max(cover)])
+        if related:
+            return query.Or([main, query.Or(related, boost=RELATED_WEIGHT)])
+        return main
+
+    def _field(self, node: q.FieldTerm):
+        values = self.table.resolve(node.field, node.value)
+        if not values:
+            self.notices.append(f'No {node.field.replace("_", " ")} matches "{node.value}".')
+            return query.NullQuery
+        return _Score(query.Or([query.Term(node.field, v) for v in values]), scale=0.0)
+
+    def _proximity(self, items) -> list:
+        """Adjacent typed words found close together in the text score a little more."""
+        runs, run = [], []
+        for item in items:
+            if isinstance(item, q.Word):
+                run.extend(tokens(item.text))
+            elif isinstance(item, q.Concept):
+                for w in item.words:
+                    run.extend(tokens(w.text))
+            else:
+                runs.append(run)
+                run = []
+        runs.append(run)
+        out = []
+        for run in runs:
+            for a, b in zip(run, run[1:]):
+                if a != b:
+                    out.append(query.Phrase("text", [a, b], slop=PROXIMITY_SLOP,
+                                            boost=PROXIMITY_WEIGHT))
+        return out
+
+    def _mark(self, toks: list[str]) -> None:
+        if len(toks) == 1:
+            self.highlight.terms.add(toks[0])
+        elif toks:
+            self.highlight.phrases.add(tuple(toks))
+
+
+# ---------------------------------------------------------------------------------------------
+# Per-document values held in memory for facets, filters, grouping and date sorting
+
+class _DocTable:
+    def __init__(self, reader):
+        self.size = reader.doc_count_all()
+        self.values = {f: self._column(reader, f) for f in FACETS}
+        self.lower = {f: [v.lower() for v in vals] for f, vals in self.values.items()}
+        self.report = self._column(reader, "report_id")
+        self.date = self._column(reader, "date")
+        self.position = list(reader.column_reader("position"))
+        self.distinct = {f: sorted(set(v for v in vals if v)) for f, vals in self.values.items()}
+
+    def _column(self, reader, name) -> list[str]:
+        return [v if isinstance(v, str) else (v.decode("utf-8") if v else "")
+                for v in reader.column_reader(name)]
+
+    def resolve(self, facet: str, value: str) -> list[str]:
+        """Facet values a typed value means: the exact value (any case), else every value
+        matching it as a wildcard pattern or containing it."""
+        value = value.strip().lower()
+        known = self.distinct.get(facet, [])
+        exact = [v for v in known if v.lower() == value]
+        if exact:
+            return exact
+        if "*" in value:
+            return [v for v in known if fnmatch.fnmatchcase(v.lower(), value)]
+        return [v for v in known if value in v.lower()]
+
+
+# ---------------------------------------------------------------------------------------------
+
 class Engine:
-    """An open index: searches and fetches documents. Safe to share between threads."""
+    """An open index generation: searches and fetches documents. Safe to share between threads:
+    each thread keeps its own Whoosh searcher, opened once (an index generation never changes)."""
 
     def __init__(self, directory: Path):
         self.directory = Path(directory)
         self.ix = index.open_dir(str(self.directory))
+        self._local = threading.local()
+        self._lock = threading.RLock()
+        self._searchers = []
+        self._table: Optional[_DocTable] = None
 
     def close(self) -> None:
+        with self._lock:
+            for s in self._searchers:
+                s.close()
+            self._searchers.clear()
         self.ix.close()
 
+    def _searcher(self):
+        s = getattr(self._local, "searcher", None)
+        if s is None:
+            s = self.ix.searcher()
+            self._local.searcher = s
+            with self._lock:
+                self._searchers.append(s)
+        return s
+
+    @property
+    def table(self) -> _DocTable:
+        if self._table is None:
+            with self._lock:
+                if self._table is None:
+                    self._table = _DocTable(self._searcher().reader())
+        return self._table
+
+    def facet_values(self, facet: str) -> list[str]:
+        return list(self.table.distinct.get(facet, []))
+
     def report_paragraphs(self, report_id: str) -> list[dict]:
-        with self.ix.searcher() as s:
-            hits = s.search(query.Term("report_id", report_id), limit=None,
-                            sortedby="position")
-            return [_stored(h) for h in hits]
+        s = self._searcher()
+        hits = s.search(query.Term("report_id", report_id), limit=None, sortedby="position")
+        return [_stored(h) for h in hits]
 
-    def search(self, text: str, filters: dict[str, list[str]], page: int = 1,
-               limit: int = 20) -> dict:
-        parser = qparser.MultifieldParser(["text", "heading"], self.ix.schema,
-                                          group=qparser.OrGroup.factory(0.9))
-        q = parser.parse(text) if text.strip() else query.Every()
-        filt = _filter_query(filters)
-        with self.ix.searcher() as s:
-            results = s.search_page(q, page, pagelen=limit, filter=filt,
-                                    groupedby=[sorting.FieldFacet(f, allow_overlap=False)
-                                               for f in FACETS])
-            results.results.fragmenter = highlight.ContextFragmenter(maxchars=300, surround=80)
-            results.results.formatter = _MarkFormatter()
-            hits = []
-            for hit in results:
-                doc = _stored(hit)
-                doc["score"] = round(hit.score or 0.0, 4)
-                doc["snippet"] = hit.highlights("text", top=2) or html.escape(doc["text"][:300])
-                hits.append(doc)
-            facets = {}
-            for f in FACETS:
-                groups = results.results.groups(f)
-                facets[f] = sorted(({"value": k, "count": len(v)} for k, v in groups.items() if k),
-                                   key=lambda x: (-x["count"], str(x["value"])))
-            return {"total": len(results), "results": hits, "facets": facets}
+    def search(self, tree: q.Group, filters: dict[str, list[str]] | None = None,
+               date_from: str | None = None, date_to: str | None = None,
+               sort: str = "relevance", page: int = 1, limit: int = 20,
+               snippet_chars: int = 300) -> dict:
+        """Search with a parsed (and glossary-expanded) query tree.
+
+        `filters` maps a facet to the values selected (OR within a facet, AND across facets,
+        case-insensitive); `date_from`/`date_to` are ISO date prefixes, inclusive. Facet counts
+        cover every match; each facet's counts ignore that facet's own selection.
+        """
+        table = self.table
+        s = self._searcher()
+        compiler = _Compiler(table, s.reader())
+        wq = compiler.compile(tree)
+        if wq is None:
+            wq = query.Every()
+
+        selected = {f: {str(v).strip().lower() for v in vals}
+                    for f, vals in (filters or {}).items() if f in FACETS and vals}
+        in_dates = _date_test(date_from, date_to)
+        counts = {f: Counter() for f in FACETS}
+        report_hits: Counter = Counter()
+        keep = set()
+        lower, values, dates = table.lower, table.values, table.date
+        for d in s.docs_for_query(wq):
+            if in_dates is not None and not in_dates(dates[d]):
+                continue
+            missed = [f for f, want in selected.items() if lower[f][d] not in want]
+            if not missed:
+                keep.add(d)
+                report_hits[table.report[d]] += 1
+                for f in FACETS:
+                    counts[f][values[f][d]] += 1
+            elif len(missed) == 1:
+                counts[missed[0]][values[missed[0]][d]] += 1
+
+        total = len(keep)
+        start = (page - 1) * limit
+        hits: list[tuple[int, float | None]] = []
+        if start < total:
+            if not compiler.scored:
+                hits = [(d, None) for d in self._browse_order(keep, sort)[start:start + limit]]
+            else:
+                sortedby = None
+                if sort in ("newest", "oldest"):
+                    sortedby = sorting.MultiFacet([
+                        sorting.TranslateFacet(_date_key(sort), sorting.FieldFacet("date")),
+                        sorting.ScoreFacet()])
+                results = s.search(wq, limit=start + limit, filter=keep, sortedby=sortedby,
+                                   scored=True)
+                hits = [(h.docnum, h.score) for h in results][start:start + limit]
+
+        out = []
+        for docnum, score in hits:
+            doc = _stored_fields(s.stored_fields(docnum))
+            doc["score"] = round(score, 4) if score is not None else None
+            doc["report_hits"] = report_hits[doc["report_id"]]
+            doc["snippet"] = snippet(doc["text"] or "", self._spans(doc["text"] or "",
+                                                                    compiler.highlight),
+                                     width=snippet_chars)
+            out.append(doc)
+
+        facets = {}
+        for f in FACETS:
+            rows = [{"value": int(v) if f == "year" and v.isdigit() else v, "count": c}
+                    for v, c in counts[f].items() if v]
+            if f == "year":
+                rows.sort(key=lambda r: str(r["value"]), reverse=True)
+            else:
+                rows.sort(key=lambda r: (-r["count"], str(r["value"]).lower()))
+            want = selected.get(f, set())
+            for r in rows:
+                r["selected"] = str(r["value"]).lower() in want
+            shown = {str(r["value"]).lower() for r in rows}
+            for v in sorted(want - shown):  # keep a selection visible even with no matches
+                rows.append({"value": _display(table, f, v), "count": 0, "selected": True})
+            facets[f] = rows
+        return {"total": total, "reports": len(report_hits), "results": out, "facets": facets,
+                "words": compiler.slots, "notices": compiler.notices}
+
+    def _browse_order(self, docnums: set, sort: str) -> list[int]:
+        """No words to rank by: newest report first (oldest if asked), in reading order."""
+        t = self.table
+        ordered = sorted(docnums, key=lambda d: (t.report[d], t.position[d]))
+        ordered.sort(key=lambda d: t.date[d] or ("9999" if sort == "oldest" else ""),
+                     reverse=(sort != "oldest"))
+        return ordered
+
+    def _spans(self, text: str, hl: _Highlight) -> list[tuple[int, int]]:
+        """Character spans of the query's words, phrases and wildcards in `text`."""
+        if not (hl.terms or hl.phrases or hl.patterns) or not text:
+            return []
+        toks = [(t.text, t.startchar, t.endchar)
+                for t in STEM(text, chars=True, positions=True, removestops=False, mode="index")
+                if not t.stopped]
+        spans = []
+        for i, (term, a, b) in enumerate(toks):
+            if term in hl.terms:
+                spans.append((a, b))
+            if hl.patterns:
+                word = text[a:b].lower()
+                if any(fnmatch.fnmatchcase(word, p) for p in hl.patterns):
+                    spans.append((a, b))
+            for phrase in hl.phrases:
+                if phrase[0] == term and tuple(t[0] for t in toks[i:i + len(phrase)]) == phrase:
+                    spans.append((a, toks[i + len(phrase) - 1][2]))
+        return spans
+
+    def count(self, tree: q.Group) -> int:
+        """How many paragraphs a query matches, without filters (for "did you mean")."""
+        wq = _Compiler(self.table, self._searcher().reader()).compile(tree)
+        if wq is None:
+            return 0
+        return sum(1 for _ in self._searcher().docs_for_query(wq))
+
+    def corrections(self, words: Iterable[str]) -> dict[str, str]:
+        """Better-attested spellings of rare or unknown words, from the unstemmed words."""
+        reader = self._searcher().reader()
+        out = {}
+        for word in words:
+            w = word.lower()
+            if len(w) < 4 or not w.isalpha():
+                continue
+            df = reader.doc_frequency("plain", w)
+            best, best_df = None, 0
+            for maxdist in (1, 2):
+                for cand in reader.terms_within("plain", w, maxdist, prefix=1):
+                    cdf = reader.doc_frequency("plain", cand)
+                    if cand != w and cdf > best_df:
+                        best, best_df = cand, cdf
+                if best:
+                    break
+            if best and best_df >= max(3, 5 * df):
+                out[word] = best
+        return out
 
 
-def _filter_query(filters: dict[str, list[str]]):
-    parts = []
-    for field, values in filters.items():
-        if values:
-            parts.append(query.Or([query.Term(field, v) for v in values]))
-    return query.And(parts) if parts else None
+def _date_test(date_from: str | None, date_to: str | None):
+    if not date_from and not date_to:
+        return None
+    lo, hi = date_from or "", date_to or ""
+
+    def test(date: str) -> bool:
+        if not date:
+            return False
+        return (not lo or date[:len(lo)] >= lo) and (not hi or date[:len(hi)] <= hi)
+    return test
+
+
+def _date_key(sort: str):
+    # Reports without a date sort last either way.
+    if sort == "oldest":
+        return lambda v: v or "9999"
+    return lambda v: _invert(v) if v else "~"
+
+
+def _invert(date: str) -> str:
+    return "".join(chr(ord("9") - ord(c) + ord("0")) if c.isdigit() else c for c in date)
+
+
+def _display(table: _DocTable, facet: str, lowered: str):
+    for v in table.distinct.get(facet, []):
+        if v.lower() == lowered:
+            return int(v) if facet == "year" and v.isdigit() else v
+    return lowered
 
 
 def _stored(hit) -> dict:
+    return _stored_fields(hit.fields())
+
+
+def _stored_fields(fields: dict) -> dict:
     doc = {k: None for k in STORED_FIELDS}
-    doc.update(hit.fields())
+    doc.update(fields)
     if doc.get("year"):
         doc["year"] = int(doc["year"])
     return doc
-
-
-class _MarkFormatter(highlight.Formatter):
-    """Wraps matched terms in <mark>, escaping everything else."""
-
-    def format_token(self, text, token, replace=False):
-        return "<mark>%s</mark>" % html.escape(highlight.get_text(text, token, replace))
-
-    def format_fragment(self, fragment, replace=False):
-        out, index = [], fragment.startchar
-        text = fragment.text
-        for t in fragment.matches:
-            if t.startchar > index:
-                out.append(html.escape(text[index:t.startchar]))
-            out.append(self.format_token(text, t, replace))
-            index = t.endchar
-        out.append(html.escape(text[index:fragment.endchar]))
-        return "".join(out)
