@@ -36,14 +36,32 @@ def cli():
 @click.option("--corpus", default=DEFAULT_CORPUS, show_default=True,
               type=click.Path(file_okay=False, path_type=Path),
               help="Folder of reports, read recursively.")
-def build(index_dir: Path, corpus: Path):
-    """Rebuild the index from every supported file under the corpus folder.
+@click.option("--full", is_flag=True,
+              help="Re-parse every file and rewrite the whole index, ignoring the cache.")
+@click.option("--strict", is_flag=True,
+              help="Treat any skipped file as an error: exit 1 and leave the live index as it was.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Processes that parse files in parallel [default: one per core].")
+@click.option("--wait", is_flag=True,
+              help="If another build is running, wait for it instead of refusing.")
+def build(index_dir: Path, corpus: Path, full: bool, strict: bool, jobs: int | None, wait: bool):
+    """Bring the index up to date with every supported file under the corpus folder.
 
-    The new index is written beside the live one and switched in only when complete.
+    Only new or changed files are parsed (parsed reports are cached by content hash) and, when
+    the code is unchanged, only their paragraphs are rewritten. The new index is written beside
+    the live one and switched in only when complete: a failed or killed build leaves the previous
+    index searchable. Files that cannot be read are named with the reason and skipped; the build
+    still succeeds (status 0) unless --strict is given or no file could be indexed;
+    then it exits 1 and the live index stays as it was.
     """
     try:
-        summary = build_mod.build(corpus, index_dir)
-    except (store.BuildLocked, FileNotFoundError) as e:
+        summary = build_mod.build(corpus, index_dir, full=full, jobs=jobs, wait=wait,
+                                  strict=strict)
+    except build_mod.SkippedInStrictMode as e:
+        for line in e.summary.lines()[1:]:
+            click.echo(line, err=True)
+        raise click.ClickException(str(e))
+    except (store.BuildLocked, FileNotFoundError, build_mod.NothingToIndex) as e:
         raise click.ClickException(str(e))
     for line in summary.lines():
         click.echo(line, err=True)
@@ -177,3 +195,7 @@ def serve(index_dir: Path, host: str, port: int, corpus: Path):
 
 def main():
     cli(prog_name="ofsted-search")
+
+
+if __name__ == "__main__":
+    main()

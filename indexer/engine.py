@@ -18,8 +18,11 @@ How a query is scored (all of it tunable in the constants below):
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import math
+import os
 import re
+import shutil
 import threading
 import warnings
 from collections import Counter
@@ -39,6 +42,9 @@ with warnings.catch_warnings():
 
 from . import query as q
 from .snippets import snippet
+
+# Indexes written by another version of this module are rebuilt rather than updated in place.
+ENGINE_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
 
 FACETS = ("authority", "section", "grade", "year", "report_type")
 STORED_FIELDS = ("id", "report_id", "source", "authority", "report_type", "inspection_start",
@@ -105,19 +111,57 @@ def write_index(directory: Path, documents: Iterable[dict]) -> int:
     n = 0
     try:
         for doc in documents:
-            fields = {k: v for k, v in doc.items() if k in STORED_FIELDS and v is not None}
-            for k in ("authority", "report_type", "section", "grade", "year", "date",
-                      "para_number"):
-                if k in fields:
-                    fields[k] = str(fields[k])
-            fields["plain"] = " ".join(filter(None, (doc.get("heading"), doc.get("text"))))
-            writer.add_document(**fields)
+            writer.add_document(**_fields(doc))
             n += 1
     except BaseException:
         writer.cancel()
         raise
     writer.commit()
     return n
+
+
+def copy_index(source: Path, target: Path) -> None:
+    """Copy an index so that `target` can be updated while `source` stays live and untouched.
+
+    Whoosh never rewrites a segment file (deletions live in the table of contents, merges write
+    new segments), so the large segment files are hard-linked and only the rest is copied.
+    """
+    target.mkdir(parents=True, exist_ok=True)
+    for entry in Path(source).iterdir():
+        if not entry.is_file() or entry.name.endswith("WRITELOCK"):
+            continue
+        if entry.suffix == ".seg":
+            try:
+                os.link(entry, target / entry.name)
+                continue
+            except OSError:
+                pass  # another file system, or links unsupported: copy instead
+        shutil.copy2(entry, target / entry.name)
+
+
+def update_index(directory: Path, remove_report_ids: Iterable[str],
+                 documents: Iterable[dict]) -> int:
+    """Delete every paragraph of `remove_report_ids` and add `documents`; returns how many added."""
+    ix = index.open_dir(str(directory))
+    writer = ix.writer(limitmb=256)
+    for report_id in remove_report_ids:
+        writer.delete_by_term("report_id", report_id)
+    n = 0
+    for doc in documents:
+        writer.add_document(**_fields(doc))
+        n += 1
+    writer.commit()
+    return n
+
+
+def _fields(doc: dict) -> dict:
+    fields = {k: v for k, v in doc.items() if k in STORED_FIELDS and v is not None}
+    for k in ("authority", "report_type", "section", "grade", "year", "date", "para_number"):
+        if k in fields:
+            fields[k] = str(fields[k])
+    # Words as written, for wildcards and spelling suggestions.
+    fields["plain"] = " ".join(filter(None, (doc.get("heading"), doc.get("text"))))
+    return fields
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,33 +1,156 @@
-"""Normalise the grade scales of every framework to one vocabulary (model.GRADES)."""
+"""Normalise the grade scales of every framework to one vocabulary (model.GRADES).
+
+The scales met in Ofsted children's services reports:
+- 2005-09 joint area reviews: 4 = outstanding, 3 = good, 2 = adequate, 1 = inadequate, printed as
+  a number in the grades table and as a ticked checkbox (or an "X") under the grade word;
+- 2009-13: "Grade 1 (Outstanding)" .. "Grade 4 (Inadequate)", or the word alone;
+- 2013-18 single inspection: Outstanding / Good / Requires improvement / Inadequate;
+- 2018- ILACS: Outstanding / Good / "Requires improvement to be good" / Inadequate.
+All are mapped to: Outstanding, Good, Requires improvement, Adequate, Inadequate.
+
+Also here: recognising the lines that carry a grade (grade lines, graded statements, checkbox
+rows), so segmentation and metadata agree on what a grade looks like. Pure functions on text.
+"""
 from __future__ import annotations
 
 import re
+from typing import Optional
 
-# 2008 joint area reviews: 4 = outstanding .. 1 = inadequate.
+# 2005-09 joint area reviews: 4 = outstanding .. 1 = inadequate.
 JAR_SCALE = {4: "Outstanding", 3: "Good", 2: "Adequate", 1: "Inadequate"}
-# 2009-2012: Grade 1 (Outstanding) .. Grade 4 (Inadequate).
+# 2009-13: Grade 1 (Outstanding) .. Grade 4 (Inadequate).
 GRADE_N_SCALE = {1: "Outstanding", 2: "Good", 3: "Adequate", 4: "Inadequate"}
 
-WORDS = [
-    (re.compile(r"requires\s+improvement(\s+to\s+be\s+good)?", re.I), "Requires improvement"),
-    (re.compile(r"outstanding", re.I), "Outstanding"),
-    (re.compile(r"\bgood\b", re.I), "Good"),
-    (re.compile(r"adequate", re.I), "Adequate"),
-    (re.compile(r"inadequate", re.I), "Inadequate"),
-]
+# A grade phrase as printed, for use inside larger patterns. "inadequate" before "adequate".
+GRADE_WORDS = (r"(?:requires?\s+improvement(?:\s+to\s+be\s+good)?|outstanding|good|inadequate"
+               r"|adequate)")
+GRADE_N = re.compile(r"\bgrade\s*([1-4])\b", re.I)
+EMPHASIS = re.compile(r"\*\*|__|</?b>|</?strong>", re.I)
 
 
-def normalise_grade(text: str) -> str | None:
-    """'Requires improvement to be good', 'Grade 2 (Good)', 'Good' -> the normalised grade."""
+def normalise_grade(text: Optional[str]) -> Optional[str]:
+    """'Requires improvement to be good', 'Grade 2 (Good)', 'Good (Grade 2)', 'good' -> grade.
+
+    Only text that is a grade and nothing else is accepted (a sentence that merely mentions
+    "good" is not a grade). Bare numbers are ambiguous between scales: see jar_grade."""
     if not text:
         return None
-    m = re.search(r"grade\s*([1-4])", text, re.I)
+    t = EMPHASIS.sub("", text)
+    t = " ".join(t.replace("\t", " ").split()).strip(" .:;-*").lower()
+    if t.startswith("(") and t.endswith(")"):
+        t = t[1:-1].strip()
+    if not t:
+        return None
+    m = re.fullmatch(r"(?:grade\s*([1-4])\s*(?:\((\w+)\))?|(\w+)\s*\(grade\s*([1-4])\))", t)
     if m:
-        return GRADE_N_SCALE[int(m.group(1))]
-    # "inadequate" contains "adequate": test it first.
-    if re.search(r"inadequate", text, re.I):
-        return "Inadequate"
-    for pattern, grade in WORDS:
-        if pattern.search(text):
-            return grade
+        return GRADE_N_SCALE[int(m.group(1) or m.group(4))]
+    t = re.sub(r"\s+", " ", t)
+    if re.fullmatch(r"requires? improvement(?: to be good)?|improvement", t):
+        return "Requires improvement"
+    for word in ("outstanding", "good", "inadequate", "adequate"):
+        if t == word:
+            return word.capitalize()
     return None
+
+
+def jar_grade(number: str | int) -> Optional[str]:
+    """A joint area review grade number (4 = outstanding .. 1 = inadequate)."""
+    try:
+        return JAR_SCALE.get(int(str(number).strip(" *<>b/")))
+    except ValueError:
+        return None
+
+
+# --- lines that carry a grade ---------------------------------------------------------------
+
+CHECKBOX_ROW = re.compile(
+    r"(Inadequate|Adequate|Good|Outstanding)\s*<input\b([^>]*)>", re.I)
+
+
+def checkbox_grade(row: str) -> Optional[str]:
+    """JAR grade row as HTML checkboxes: 'Inadequate <input type="checkbox"/> ... Good
+    <input checked="" type="checkbox"/> ...' -> 'Good' (the label before the ticked box)."""
+    ticked = [label for label, attrs in CHECKBOX_ROW.findall(row) if "checked" in attrs.lower()]
+    return normalise_grade(ticked[0]) if len(ticked) == 1 else None
+
+
+SCALE_LABELS = ("inadequate", "adequate", "good", "outstanding")
+TICK_MARKS = {"x", "✓", "✔", "☒", "☑", "■", "◼"}
+
+
+def tick_grid_grade(cells: list[str]) -> Optional[str]:
+    """JAR grade shown as the four labels with an "X" under (after) the one awarded:
+    ['Inadequate', 'Adequate', 'Good', 'X', 'Outstanding'] -> 'Good'. None unless the cells are
+    exactly the four labels in order plus one tick."""
+    labels = [c.strip().lower() for c in cells if c.strip().lower() not in TICK_MARKS]
+    ticks = [i for i, c in enumerate(cells) if c.strip().lower() in TICK_MARKS]
+    if tuple(labels) != SCALE_LABELS or len(ticks) != 1 or ticks[0] == 0:
+        return None
+    return normalise_grade(cells[ticks[0] - 1])
+
+
+GRADE_ONLY_LINE = re.compile(r"^\(?grade\s*[1-4]\s*(?:\(\w+\))?\)?$", re.I)
+TRAILING_GRADE = re.compile(
+    r"^(?P<area>.*?\S)\s*(?::|\s-\s|–)?\s*(?P<grade>\(?grade\s*[1-4]\s*\(\w+\)\)?|\(?grade\s*[1-4]\)?)$",
+    re.I)
+ILACS_HEADING = re.compile(r"^(?P<area>.*\S)\s*:\s*(?P<grade>" + GRADE_WORDS + r")$", re.I)
+GRADED_STATEMENT = re.compile(
+    r"^the graded judge?ment (?:for|about|on) (?:the )?(?P<area>.+?) is that (?:it|they) "
+    r"(?:is |are )?(?P<grade>" + GRADE_WORDS + r")\.?$", re.I)
+OVERALL_STATEMENT = re.compile(
+    r"^the overall judge?ment is that (?P<area>.+?) (?:is|are|requires?|require)\s*"
+    r"(?P<grade>improvement(?: to be good)?|outstanding|good|inadequate|adequate)\.?$", re.I)
+BODY_STATEMENT = re.compile(
+    r"^(?P<area>(?:the )?(?:local safeguarding children board|lscb|safeguarding children partnership))"
+    r" (?:is|requires?) (?P<grade>improvement(?: to be good)?|outstanding|good|inadequate|adequate)\.?$",
+    re.I)
+
+
+def grade_line(line: str) -> Optional[tuple[Optional[str], str]]:
+    """A line that states a grade and is not prose: (area or None, grade), else None.
+
+    'Grade 2 (Good)' -> (None, 'Good')  (the grade of the heading above)
+    'The graded judgment for adoption performance is that it is good' -> ('Adoption performance', 'Good')
+    'The overall judgement is that children's services require improvement'
+        -> ('Overall effectiveness', 'Requires improvement')
+    'The Local Safeguarding Children Board requires improvement'
+        -> ('Local Safeguarding Children Board', 'Requires improvement')
+    """
+    t = " ".join(EMPHASIS.sub("", line).split()).strip()
+    if not t or len(t) > 160:
+        return None
+    if GRADE_ONLY_LINE.match(t):
+        return None, normalise_grade(t)
+    m = GRADED_STATEMENT.match(t)
+    if m:
+        return _tidy_area(m.group("area")), normalise_grade(m.group("grade"))
+    m = OVERALL_STATEMENT.match(t)
+    if m:
+        return "Overall effectiveness", _statement_grade(m.group("grade"))
+    m = BODY_STATEMENT.match(t)
+    if m:
+        return _tidy_area(m.group("area")), _statement_grade(m.group("grade"))
+    return None
+
+
+def split_graded_heading(heading: str) -> tuple[str, Optional[str]]:
+    """'Quality of provision Grade 3 (Adequate)' -> ('Quality of provision', 'Adequate');
+    'The experiences and progress of children in care: good' -> (..., 'Good'); else (heading, None)."""
+    t = " ".join(EMPHASIS.sub("", heading).split())
+    for pattern in (TRAILING_GRADE, ILACS_HEADING):
+        m = pattern.match(t)
+        if m and m.group("area").strip(" :-–"):
+            grade = normalise_grade(m.group("grade"))
+            if grade:
+                return m.group("area").strip(" :-–"), grade
+    return heading, None
+
+
+def _statement_grade(words: str) -> Optional[str]:
+    return normalise_grade(words if not words.lower().startswith("improvement") else "requires " + words)
+
+
+def _tidy_area(area: str) -> str:
+    area = " ".join(area.split()).strip(" .:")
+    area = re.sub(r"^the\s+", "", area, flags=re.I)
+    return area[:1].upper() + area[1:]

@@ -7,61 +7,95 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Optional
 
 from .metadata import extract_metadata
-from .model import Paragraph, Report, SourceText
-from .sections import section_for
-from .segment import Block, segment
+from .model import Judgement, Paragraph, Report, SourceText
+from .sections import CONTAINERS, SectionTracker, heading_key as _key, section_for
+from .segment import Block, contents_entries, segment
 from .sources import read_bytes, read_source
+
+PROSE = ("paragraph", "bullet", "footnote")
 
 
 def report_id_for(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
-def paragraphs_from_blocks(blocks: list[Block], grade_by_section: dict[str, str]) -> list[Paragraph]:
-    """Attach to each prose block the heading above it and that heading's section and grade."""
+def grade_lookup(judgements: list[Judgement]):
+    """How a heading without a printed grade finds its grade among the report's judgements:
+    by its name within its judgement table group ("Safeguarding services" / "Quality of
+    provision"), by its name alone, or as the only judgement on its section."""
+    by_name: dict[tuple[str, str], str] = {}
+    names: dict[str, list[str]] = {}
+    by_section: dict[str, list[str]] = {}
+    for j in judgements:
+        group, _, name = j.area.rpartition(": ")
+        by_name[(_key(group), _key(name))] = j.grade
+        if not group:
+            names.setdefault(_key(name), []).append(j.grade)
+        section = section_for(j.area)
+        if section and section not in CONTAINERS:
+            by_section.setdefault(section, []).append(j.grade)
+
+    def lookup(heading: str, group: Optional[str], section: Optional[str]) -> Optional[str]:
+        if group and (_key(group), _key(heading)) in by_name:
+            return by_name[(_key(group), _key(heading))]
+        if len(names.get(_key(heading), [])) == 1:
+            return names[_key(heading)][0]
+        if section_for(heading) == section and len(by_section.get(section, [])) == 1:
+            return by_section[section][0]
+        return None
+
+    return lookup
+
+
+def table_groups(judgements: list[Judgement]) -> set[str]:
+    return {_key(j.area.rpartition(": ")[0]) for j in judgements if ": " in j.area}
+
+
+def paragraphs_from_blocks(blocks: list[Block], judgements: list[Judgement] | None = None) -> list[Paragraph]:
+    """Give each prose block the heading above it, that heading's section and the grade of the
+    judgement area it sits in."""
+    judgements = judgements or []
+    levelled = any(b.kind == "heading" and b.level for b in blocks)
+    tracker = SectionTracker(contents=None if levelled else contents_entries(blocks),
+                             grade_lookup=grade_lookup(judgements), levelled=levelled)
+    tracker.groups = table_groups(judgements)
     paragraphs: list[Paragraph] = []
-    heading = section = None
     for block in blocks:
         if block.kind == "heading":
-            heading = block.text
-            section = section_for(block.text) or section
-            continue
-        if block.kind == "table":
-            continue  # rows of grades and figures are not prose
-        paragraphs.append(Paragraph(
-            text=block.text,
-            position=len(paragraphs),
-            para_number=block.para_number,
-            heading=heading,
-            section=section,
-            grade=grade_by_section.get(section) if section else None,
-            page=block.page,
-            kind=block.kind,
-        ))
+            tracker.heading(block.text, block.level, block.grade)
+        elif block.kind == "grade":
+            tracker.grade_line(block.grade, block.area, block.text or None)
+        elif block.kind in PROSE and block.text:
+            heading, section, grade = tracker.paragraph(block.para_number is not None)
+            paragraphs.append(Paragraph(
+                text=block.text,
+                position=len(paragraphs),
+                para_number=block.para_number,
+                heading=block.label or heading,
+                section=section,
+                grade=grade,
+                page=block.page,
+                kind=block.kind,
+            ))
     return paragraphs
 
 
 def build_report(source: SourceText, report_id: str, relpath: str) -> Report:
     meta = extract_metadata(source.text)
-    grade_by_section = {}
-    for j in meta.judgements:
-        s = section_for(j.area)
-        if s and s not in grade_by_section:
-            grade_by_section[s] = j.grade
-    blocks = segment(source)
     return Report(
         report_id=report_id,
         source=relpath,
         authority=meta.authority,
         report_type=meta.report_type,
-        title=meta.title,
+        title=meta.title or source.info.get("title"),
         inspection_start=meta.inspection_start,
         inspection_end=meta.inspection_end,
         published=meta.published,
         judgements=meta.judgements,
-        paragraphs=paragraphs_from_blocks(blocks, grade_by_section),
+        paragraphs=paragraphs_from_blocks(segment(source), meta.judgements),
     )
 
 

@@ -18,6 +18,7 @@ import shutil
 import threading
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from .engine import Engine
@@ -86,36 +87,47 @@ def write_reports(generation: Path, reports: list[dict]) -> None:
     (generation / REPORTS_FILE).write_text(json.dumps(reports, ensure_ascii=False), "utf-8")
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """One generation, opened: its engine and report summaries always belong together."""
+    generation: Path
+    engine: Engine
+    reports: dict[str, dict]
+
+
 class IndexReader:
-    """The live index for a long-running reader (the web app): reopens when `current` moves."""
+    """The live index for a long-running reader (the web app).
+
+    Each call to snapshot() checks where `current` points (one readlink) and opens the new
+    generation when a build has switched it; requests already holding the old snapshot finish on
+    it, because a build keeps the previous generation on disk.
+    """
 
     def __init__(self, index_dir: Path):
         self.index_dir = Path(index_dir)
         self._lock = threading.Lock()
-        self._generation: Path | None = None
-        self._engine: Engine | None = None
-        self._reports: dict[str, dict] = {}
+        self._snapshot: Snapshot | None = None
 
-    def _refresh(self) -> None:
+    def snapshot(self) -> Snapshot:
         generation = current_generation(self.index_dir)
         if generation is None:
+            if self._snapshot is not None:
+                return self._snapshot  # `current` vanished under us: keep serving what we have
             raise IndexMissing(f"no index in {self.index_dir}: run `ofsted-search build` first")
-        if generation == self._generation:
-            return
+        snap = self._snapshot
+        if snap is not None and snap.generation == generation:
+            return snap
         with self._lock:
-            if generation == self._generation:
-                return
-            engine = Engine(generation)
-            reports = json.loads((generation / REPORTS_FILE).read_text("utf-8"))
-            self._engine, self._reports = engine, {r["report_id"]: r for r in reports}
-            self._generation = generation
+            if self._snapshot is None or self._snapshot.generation != generation:
+                reports = json.loads((generation / REPORTS_FILE).read_text("utf-8"))
+                self._snapshot = Snapshot(generation, Engine(generation),
+                                          {r["report_id"]: r for r in reports})
+            return self._snapshot
 
     @property
     def engine(self) -> Engine:
-        self._refresh()
-        return self._engine
+        return self.snapshot().engine
 
     @property
     def reports(self) -> dict[str, dict]:
-        self._refresh()
-        return self._reports
+        return self.snapshot().reports

@@ -14,6 +14,9 @@ TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
 PDF_SUFFIXES = {".pdf"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES
+# Longer than any paragraph ever printed: such a "line" is a dump or a binary, not report text,
+# and would make segmentation's line-by-line work quadratic.
+MAX_TEXT_LINE = 200_000
 
 
 class UnreadableSource(Exception):
@@ -41,6 +44,10 @@ def read_source(path: Path, data: bytes | None = None) -> SourceText:
         data = read_bytes(path)
     if not data.strip():
         raise UnreadableSource("empty file")
+    if suffix not in PDF_SUFFIXES:
+        longest = max(map(len, data.splitlines()))
+        if longest > MAX_TEXT_LINE:
+            raise UnreadableSource(f"one line is {longest:,} bytes long: not report text")
     if suffix in PDF_SUFFIXES:
         from .pdf import read_pdf
         return read_pdf(path, data)

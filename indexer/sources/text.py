@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import re
 
+from ..clean import to_conventions
 from ..model import SourceText
 from . import UnreadableSource
 
 # Converters leave a page break as a run of blank lines (two or more empty lines in a row).
-PAGE_GAP = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
+PAGE_GAP = re.compile(r"\n[ \t\u00a0]*\n(?:[ \t\u00a0]*\n)+")
 
 
 def decode(data: bytes) -> str:
@@ -25,5 +26,6 @@ def decode(data: bytes) -> str:
 
 def read_text(data: bytes) -> SourceText:
     text = decode(data).replace("\r\n", "\n").replace("\r", "\n")
+    # Page gaps first: removing residue lines must not create gaps that were not there.
     text = PAGE_GAP.sub("\n\n\f\n\n", text)
-    return SourceText(text=text, paged=False)
+    return SourceText(text=to_conventions(text), paged=False)

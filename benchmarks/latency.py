@@ -1,0 +1,213 @@
+#!/usr/bin/env python3
+"""Search latency under concurrent load: ofsted-search's /search beside Datasette (SQLite FTS5 with
+facets on authority, section and grade) serving the same paragraphs, in one run.
+
+    python benchmarks/latency.py --index index [--clients 4] [--rounds 3]
+
+Needs Datasette in its own environment (never a project dependency):
+    python3 -m venv benchmarks/.venv-datasette && benchmarks/.venv-datasette/bin/pip install datasette
+
+Both servers get the same queries from the same number of client threads, in alternating rounds
+so that machine noise falls on both; the figure that matters is the ratio, not the times.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from indexer.store import IndexReader  # noqa: E402
+
+# What users type: sector terms, phrases, acronyms, single words with big match sets.
+QUERIES = [
+    "return home interviews", "CSE", "IRO caseloads", "social worker turnover", '"core groups"',
+    "private fostering", "corporate parenting", "CAMHS waiting", "care leavers accommodation",
+    "management oversight", "early help", "neglect", "adoption timeliness", "pathway plans",
+    "missing from care", "supervision", "domestic abuse", "LADO", "children", "quality assurance",
+]
+FILTERS = [None, ("section", "Help and protection")]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def export_sqlite(index_dir: Path, db_path: Path) -> int:
+    """The index's paragraphs as a SQLite table with an FTS5 index, as Datasette serves them."""
+    reader = IndexReader(index_dir)
+    db = sqlite3.connect(db_path)
+    db.execute("create table paragraphs (id text primary key, report_id text, authority text, "
+               "report_type text, year integer, section text, grade text, heading text, "
+               "para_number text, text text)")
+    n = 0
+    for report_id in reader.reports:
+        rows = [(p["id"], p["report_id"], p["authority"], p["report_type"], p["year"],
+                 p["section"], p["grade"], p["heading"], p["para_number"], p["text"])
+                for p in reader.engine.report_paragraphs(report_id)]
+        db.executemany("insert into paragraphs values (?,?,?,?,?,?,?,?,?,?)", rows)
+        n += len(rows)
+    for col in ("authority", "section", "grade", "year"):
+        db.execute(f"create index idx_{col} on paragraphs({col})")
+    # Porter stemming, as ofsted-search stems: the same matching work on both sides.
+    db.execute("create virtual table paragraphs_fts using fts5(heading, text, "
+               "content='paragraphs', tokenize='porter')")
+    db.execute("insert into paragraphs_fts(rowid, heading, text) "
+               "select rowid, heading, text from paragraphs")
+    db.commit()
+    db.close()
+    return n
+
+
+def wait_until_up(url: str, proc: subprocess.Popen, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"server exited: {url}")
+        try:
+            urllib.request.urlopen(url, timeout=5).read()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"server did not start: {url}")
+
+
+def rss_mib(pid: int) -> tuple[float, float]:
+    """Resident memory now and at its peak, in MiB."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+    return (int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024)
+
+
+def ours_url(base: str, q: str, filt) -> str:
+    params = [("q", q)] + ([filt] if filt else [])
+    return f"{base}/search?{urllib.parse.urlencode(params)}"
+
+
+def datasette_url(base: str, q: str, filt) -> str:
+    params = [("_search", q), ("_facet", "authority"), ("_facet", "section"),
+              ("_facet", "grade"), ("_size", "20")] + ([filt] if filt else [])
+    return f"{base}/paragraphs/paragraphs?{urllib.parse.urlencode(params)}"
+
+
+def load(urls: list[str], clients: int) -> tuple[list[float], int]:
+    """Every client requests every URL (in a rotated order); returns latencies and errors."""
+    latencies, errors, lock = [], [0], threading.Lock()
+
+    def client(offset: int):
+        for i in range(len(urls)):
+            url = urls[(i + offset) % len(urls)]
+            start = time.perf_counter()
+            try:
+                with urllib.request.urlopen(url, timeout=120) as r:
+                    r.read()
+                    ok = r.status == 200
+            except OSError:
+                ok = False
+            took = time.perf_counter() - start
+            with lock:
+                latencies.append(took)
+                errors[0] += not ok
+
+    threads = [threading.Thread(target=client, args=(k * len(urls) // clients,))
+               for k in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return latencies, errors[0]
+
+
+def percentile(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--index", type=Path, default=ROOT / "index")
+    ap.add_argument("--clients", type=int, default=4)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--datasette", default=str(ROOT / "benchmarks/.venv-datasette/bin/datasette"))
+    ap.add_argument("--json", type=Path, help="also write the figures here")
+    a = ap.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="latency-"))
+    db = work / "paragraphs.db"
+    paragraphs = export_sqlite(a.index, db)
+    print(f"{paragraphs} paragraphs; index {du_mib(a.index):.0f} MiB; SQLite {db.stat().st_size / 2**20:.0f} MiB")
+
+    p_ours, p_ds = free_port(), free_port()
+    ours = subprocess.Popen([sys.executable, "-m", "indexer.cli", "serve", "--index", str(a.index),
+                             "--port", str(p_ours)], cwd=ROOT, stderr=subprocess.DEVNULL)
+    ds = subprocess.Popen([a.datasette, "serve", str(db), "--host", "127.0.0.1", "--port", str(p_ds),
+                           "--setting", "facet_time_limit_ms", "60000",
+                           "--setting", "sql_time_limit_ms", "60000",
+                           "--setting", "default_facet_size", "30"],
+                          stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+    try:
+        base_ours, base_ds = f"http://127.0.0.1:{p_ours}", f"http://127.0.0.1:{p_ds}"
+        wait_until_up(base_ours + "/", ours)
+        wait_until_up(base_ds + "/", ds)
+        targets = {
+            "ofsted-search": [ours_url(base_ours, q, f) for q in QUERIES for f in FILTERS],
+            "datasette": [datasette_url(base_ds, q, f) for q in QUERIES for f in FILTERS],
+        }
+        for urls in targets.values():  # warm caches on both sides
+            load(urls, 1)
+        results = {name: ([], 0) for name in targets}
+        for r in range(a.rounds):
+            order = list(targets) if r % 2 == 0 else list(reversed(targets))
+            for name in order:
+                lat, err = load(targets[name], a.clients)
+                results[name] = (results[name][0] + lat, results[name][1] + err)
+        figures = {}
+        for name, proc in (("ofsted-search", ours), ("datasette", ds)):
+            lat, err = results[name]
+            now, peak = rss_mib(proc.pid)
+            figures[name] = {"requests": len(lat), "errors": err,
+                             "p50_ms": percentile(lat, 50) * 1000,
+                             "p95_ms": percentile(lat, 95) * 1000,
+                             "mean_ms": statistics.mean(lat) * 1000,
+                             "rss_mib": now, "peak_rss_mib": peak}
+        print(f"\n{a.clients} concurrent clients, {len(QUERIES) * len(FILTERS)} queries x "
+              f"{a.rounds} rounds each")
+        print(f"{'':14} {'requests':>8} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8} {'mean ms':>8} "
+              f"{'RSS MiB':>8} {'peak MiB':>8}")
+        for name, f in figures.items():
+            print(f"{name:14} {f['requests']:8d} {f['errors']:6d} {f['p50_ms']:8.1f} "
+                  f"{f['p95_ms']:8.1f} {f['mean_ms']:8.1f} {f['rss_mib']:8.0f} {f['peak_rss_mib']:8.0f}")
+        o, d = figures["ofsted-search"], figures["datasette"]
+        print(f"\nratio ofsted-search / datasette: p50 {o['p50_ms'] / d['p50_ms']:.2f}, "
+              f"p95 {o['p95_ms'] / d['p95_ms']:.2f}")
+        if a.json:
+            a.json.write_text(json.dumps(figures, indent=2))
+    finally:
+        for proc in (ours, ds):
+            proc.terminate()
+            proc.wait()
+
+
+def du_mib(index_dir: Path) -> float:
+    from indexer.store import current_generation
+    gen = current_generation(index_dir)
+    return sum(f.stat().st_size for f in gen.iterdir() if f.is_file()) / 2**20
+
+
+if __name__ == "__main__":
+    main()
