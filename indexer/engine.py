@@ -35,7 +35,7 @@ with warnings.catch_warnings():
     # Whoosh 2.7.4's regex literals predate Python's invalid-escape warnings.
     warnings.simplefilter("ignore", SyntaxWarning)
     warnings.simplefilter("ignore", DeprecationWarning)
-    from whoosh import index, matching, query, sorting
+    from whoosh import collectors, index, matching, query, sorting
     from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
     from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
     from whoosh.lang.porter2 import stem as porter2_stem
@@ -57,6 +57,7 @@ MIN_WORD_WEIGHT = 0.1     # the weight of a word found everywhere; the rarest wo
 EXPANSION_WEIGHT = 0.6    # a glossary synonym scores this much of the word typed
 RELATED_WEIGHT = 0.25     # a glossary `related` term
 RELATED_COVER = 0.5       # ... and the share of the concept's word bonus it earns
+SCATTERED_COVER = 0.5     # the words of a glossary term found apart, not as the term
 PROXIMITY_WEIGHT = 0.5    # two adjacent query words found within PROXIMITY_SLOP words
 PROXIMITY_SLOP = 4
 HEADING_BOOST = 2.0
@@ -183,6 +184,8 @@ class _ScoreMatcher(matching.WrappingMatcher):
     def replace(self, minquality=0):
         # The child alone must reach what is left once the bonus is counted.
         r = self.child.replace(max(0, minquality - self.add) if self.scale else 0)
+        if not r.is_active():
+            return matching.NullMatcher()
         return self if r is self.child else self._replacement(r)
 
     def skip_to_quality(self, minquality):
@@ -226,8 +229,30 @@ class _Score(query.WrappingQuery):
 
 
 class _MaxMatcher(matching.DisjunctionMaxMatcher):
-    """Whoosh 2.7.4's DisjunctionMaxMatcher.score() takes the max of both children even when
-    one of them sits on a later document; this one only counts children on the current one."""
+    """Whoosh 2.7.4's DisjunctionMaxMatcher has two bugs fixed here: score() takes the max of
+    both children even when one sits on a later document, and replace() drops both children
+    as soon as one of them is used up (silently losing matches once the top N fills)."""
+
+    def replace(self, minquality=0):
+        a, b = self.a, self.b
+        if not a.is_active():
+            return b.replace(minquality) if b.is_active() else matching.NullMatcher()
+        if not b.is_active():
+            return a.replace(minquality)
+        if minquality:
+            a_max, b_max = a.max_quality(), b.max_quality()
+            if a_max < minquality and b_max < minquality:
+                return matching.NullMatcher()
+            if b_max < minquality:
+                return a.replace(minquality)
+            if a_max < minquality:
+                return b.replace(minquality)
+        ra, rb = a.replace(minquality), b.replace(minquality)
+        if not ra.is_active():
+            return rb
+        if not rb.is_active():
+            return ra
+        return self if (ra is a and rb is b) else _MaxMatcher(ra, rb)
 
     def score(self):
         a, b = self.a, self.b
@@ -274,6 +299,11 @@ def _words_query(toks: list[str], boost: float = 1.0):
     return query.Or(parts, boost=boost)
 
 
+def _contains(seq: list[str], sub: list[str]) -> bool:
+    n = len(sub)
+    return bool(sub) and any(seq[i:i + n] == sub for i in range(len(seq) - n + 1))
+
+
 class _Compiler:
     """A parsed query tree -> one Whoosh query, plus what to highlight and notices."""
 
@@ -287,25 +317,23 @@ class _Compiler:
         self.scored = False  # False when nothing in the query scores (only filters/exclusions)
 
     def compile(self, tree: q.Group):
-        idfs = [self._idf(w) for item in tree.items
-                for w in (item.words if isinstance(item, q.Concept) else [item])
-                if isinstance(w, q.Word)]
-        self.max_idf = max(idfs, default=1.0) or 1.0
+        typed = [w for item in tree.items
+                 for w in (item.words if isinstance(item, q.Concept) else [item])
+                 if isinstance(w, q.Word)]
+        self.max_idf = max((self._idf(t) for w in typed for t in tokens(w.text)),
+                           default=1.0) or 1.0
         return self._group(tree, top=True)
 
-    def _idf(self, word: q.Word) -> float:
-        toks = tokens(word.text)
-        if not toks:
-            return 0.0
+    def _idf(self, token: str) -> float:
         n = self.reader.doc_count() or 1
-        df = min(self.reader.doc_frequency("text", t) for t in toks) or 1
-        return math.log(1 + n / df)
+        return math.log(1 + n / (self.reader.doc_frequency("text", token) or 1))
 
-    def _bonus(self, word: Optional[q.Word] = None) -> float:
-        """WORD_BONUS scaled by how rare the word is; a non-word slot counts as the rarest."""
-        if word is None:
+    def _bonus(self, token: Optional[str] = None) -> float:
+        """WORD_BONUS scaled by how rare the word is; a slot that is not a word counts as the
+        rarest."""
+        if token is None:
             return WORD_BONUS
-        return WORD_BONUS * max(MIN_WORD_WEIGHT, self._idf(word) / self.max_idf)
+        return WORD_BONUS * max(MIN_WORD_WEIGHT, self._idf(token) / self.max_idf)
 
     # A group of items side by side: the soft AND.
     def _group(self, group: q.Group, top: bool):
@@ -350,11 +378,42 @@ class _Compiler:
         """A top-level item the paragraph is rewarded for matching, tier by tier."""
         if isinstance(item, q.Concept):
             return self._concept(item, bonus=True)
+        if isinstance(item, q.Word):
+            toks = tokens(item.text)
+            self._mark(toks)
+            return self._words_slot(toks, [], []) if toks else None
         sub = self._clause(item)
         if sub is None:
             return None
         self.slots += 1
-        return _Score(sub, add=self._bonus(item if isinstance(item, q.Word) else None))
+        return _Score(sub, add=self._bonus())
+
+    def _words_slot(self, toks: list[str], forms: list, related: list):
+        """Words typed side by side as one unit (a hyphenated word, a glossary term), with the
+        glossary's other names for them. Found together, or by another name, they earn every
+        word's bonus; found apart, SCATTERED_COVER of it; a related term, RELATED_COVER of it."""
+        self.slots += len(toks)
+        bonuses = [self._bonus(t) for t in toks]
+        singles = [_words_query([t]) for t in toks]
+        if len(toks) == 1 and not forms and not related:
+            return _Score(singles[0], add=bonuses[0])
+        scoring = singles + forms + related
+        cover = []
+        if len(toks) > 1:
+            whole = _words_query(toks)
+            scoring.append(_words_query(toks, boost=1.0 / len(toks)))
+            cover.append(_Score(whole, add=sum(bonuses), scale=0.0))
+            share = SCATTERED_COVER
+        else:
+            share = 1.0
+        cover.append(query.Or([_Score(q1, add=b * share, scale=0.0)
+                               for q1, b in zip(singles, bonuses)]))
+        if forms:
+            cover.append(_Score(query.Or(forms), add=sum(bonuses), scale=0.0))
+        if related:
+            cover.append(_Score(query.Or(related), add=RELATED_COVER * sum(bonuses), scale=0.0))
+        # Max, not sum: a paragraph using several names for the concept fills its slots once.
+        return query.Or(scoring + [_Max(cover) if len(cover) > 1 else cover[0]])
 
     def _clause(self, node, highlight: bool = True):
         """Any node as a matching, scored query (None when it searches for nothing)."""
@@ -387,45 +446,34 @@ class _Compiler:
         return None
 
     def _concept(self, concept: q.Concept, bonus: bool):
-        typed = [(w, s) for w, s in ((w, self._clause(w)) for w in concept.words) if s is not None]
-        words = [s for _, s in typed]
-        forms = []
-        for form in concept.forms:
-            toks = tokens(form)
-            self._mark(toks)
-            forms.append(_words_query(toks))
-        forms = [f for f in forms if f is not None]
-        related = []
-        for term in concept.related:
-            toks = tokens(term)
-            self._mark(toks)
-            related.append(_words_query(toks))
-        related = [r for r in related if r is not None]
-        if not words and not forms:
+        typed_tokens = [t for w in concept.words for t in tokens(w.text)]
+        self._mark(typed_tokens)
+        forms = self._alternatives(concept.forms, typed_tokens, EXPANSION_WEIGHT)
+        related = self._alternatives(concept.related, typed_tokens, RELATED_WEIGHT)
+        if bonus and typed_tokens:
+            return self._words_slot(typed_tokens, forms, related)
+        alternatives = [s for s in (self._clause(w, highlight=False) for w in concept.words)
+                        if s is not None] + forms + related
+        if not alternatives:
             return None
-        if forms:
-            words_and_forms = words + [query.Or(forms, boost=EXPANSION_WEIGHT)]
-        else:
-            words_and_forms = list(words)
-        main = query.Or(words_and_forms) if len(words_and_forms) > 1 else words_and_forms[0]
-        if bonus:
-            # The bonus counts words, not matches: the concept's other names fill the slots of
-            # the words that named it (max, not sum), while BM25F sums over everything found.
-            self.slots += len(words) or 1
-            bonuses = [self._bonus(w) for w, _ in typed] or [self._bonus()]
-            cover = []
-            if words:
-                cover.append(query.Or([_Score(s, add=b, scale=0.0)
-                                       for (_, s), b in zip(typed, bonuses)]))
-            if forms:
-                cover.append(_Score(query.Or(forms), add=sum(bonuses), scale=0.0))
-            if related:
-                cover.append(_Score(query.Or(related), add=RELATED_COVER * sum(bonuses),
-                                    scale=0.0))
-            main = query.Or([main, cover[0] if len(cover) == 1 else _Max(cover)])
-        if related:
-            return query.Or([main, query.Or(related, boost=RELATED_WEIGHT)])
-        return main
+        return query.Or(alternatives) if len(alternatives) > 1 else alternatives[0]
+
+    def _alternatives(self, terms, typed_tokens: list[str], weight: float) -> list:
+        """Queries for a concept's other names, each scoring `weight` of a typed word: a phrase
+        scores the sum of its words, so it is divided by their number. A name containing the
+        words typed, or another name, finds nothing more and would only count twice."""
+        seqs = []
+        for term in terms:
+            toks = tokens(term)
+            if toks and toks != typed_tokens and toks not in seqs:
+                seqs.append(toks)
+        kept = [t for t in seqs
+                if not any(other != t and _contains(t, other) for other in seqs + [typed_tokens])]
+        out = []
+        for toks in kept:
+            self._mark(toks)
+            out.append(_words_query(toks, boost=weight / len(toks)))
+        return out
 
     def _field(self, node: q.FieldTerm):
         values = self.table.resolve(node.field, node.value)
@@ -581,14 +629,19 @@ class Engine:
             if not compiler.scored:
                 hits = [(d, None) for d in self._browse_order(keep, sort)[start:start + limit]]
             else:
-                sortedby = None
                 if sort in ("newest", "oldest"):
-                    sortedby = sorting.MultiFacet([
+                    top = collectors.SortingCollector(sorting.MultiFacet([
                         sorting.TranslateFacet(_date_key(sort), sorting.FieldFacet("date")),
-                        sorting.ScoreFacet()])
-                results = s.search(wq, limit=start + limit, filter=keep, sortedby=sortedby,
-                                   scored=True)
-                hits = [(h.docnum, h.score) for h in results][start:start + limit]
+                        sorting.ScoreFacet()]), limit=start + limit)
+                else:
+                    # Whoosh 2.7.4 loses top matches when it "replaces" a matcher tree holding
+                    # phrases with a pruned one as the top N fills up, and block-quality skipping
+                    # is unsafe with the word bonus: score every match instead.
+                    top = collectors.TopCollector(limit=start + limit, usequality=False,
+                                                  replace=0)
+                collector = collectors.FilterCollector(top, allow=keep)
+                s.search_with_collector(wq, collector)
+                hits = [(h.docnum, h.score) for h in collector.results()][start:start + limit]
 
         out = []
         for docnum, score in hits:
