@@ -315,6 +315,10 @@ class _Compiler:
         self.notices: list[str] = []
         self.slots = 0      # words that earn WORD_BONUS: the tiers of the ranking
         self.scored = False  # False when nothing in the query scores (only filters/exclusions)
+        # Top-level constraints, applied as sets of documents rather than inside the scored
+        # query: Whoosh 2.7.4's Require/AndMaybe matchers return wrong documents when collected.
+        self.required: list = []   # every one must match
+        self.excluded: list = []   # none may match
 
     def compile(self, tree: q.Group):
         typed = [w for item in tree.items
@@ -337,14 +341,14 @@ class _Compiler:
 
     # A group of items side by side: the soft AND.
     def _group(self, group: q.Group, top: bool):
+        """The scored query of a group. At the top level, filters, required and excluded items
+        go to self.required/self.excluded; in brackets they are combined in Whoosh."""
         shoulds, musts, filters, nots = [], [], [], []
         for item in group.items:
             if isinstance(item, q.Not):
-                target = filters if isinstance(item.item, q.FieldTerm) else nots
                 sub = self._clause(item.item, highlight=False)
                 if sub is not None:
-                    (nots if target is nots else filters).append(
-                        query.Not(sub) if target is filters else sub)
+                    nots.append(sub)
             elif isinstance(item, q.FieldTerm):
                 filters.append(self._field(item))
             elif isinstance(item, (q.Required, q.And, q.Phrase)):
@@ -358,6 +362,13 @@ class _Compiler:
         shoulds += self._proximity(group.items)
         if musts or shoulds:
             self.scored = True
+        if top:
+            self.required += musts + filters
+            self.excluded += nots
+            scoring = musts + shoulds
+            if not scoring:
+                return None
+            return query.Or(scoring) if len(scoring) > 1 else scoring[0]
         if musts and shoulds:
             content = query.AndMaybe(query.And(musts), query.Or(shoulds))
         elif musts:
@@ -600,6 +611,9 @@ class Engine:
         s = self._searcher()
         compiler = _Compiler(table, s.reader())
         wq = compiler.compile(tree)
+        searched = bool(compiler.scored or compiler.required or compiler.excluded)
+        # Words typed but none searchable (all too common): nothing matches, rather than all.
+        matched = _matching(s, compiler, wq) if searched or not tree.items else set()
         if wq is None:
             wq = query.Every()
 
@@ -610,7 +624,7 @@ class Engine:
         report_hits: Counter = Counter()
         keep = set()
         lower, values, dates = table.lower, table.values, table.date
-        for d in s.docs_for_query(wq):
+        for d in matched:
             if in_dates is not None and not in_dates(dates[d]):
                 continue
             missed = [f for f, want in selected.items() if lower[f][d] not in want]
@@ -630,9 +644,7 @@ class Engine:
                 hits = [(d, None) for d in self._browse_order(keep, sort)[start:start + limit]]
             else:
                 if sort in ("newest", "oldest"):
-                    top = collectors.SortingCollector(sorting.MultiFacet([
-                        sorting.TranslateFacet(_date_key(sort), sorting.FieldFacet("date")),
-                        sorting.ScoreFacet()]), limit=start + limit)
+                    top = collectors.UnlimitedCollector()
                 else:
                     # Whoosh 2.7.4 loses top matches when it "replaces" a matcher tree holding
                     # phrases with a pruned one as the top N fills up, and block-quality skipping
@@ -641,7 +653,12 @@ class Engine:
                                                   replace=0)
                 collector = collectors.FilterCollector(top, allow=keep)
                 s.search_with_collector(wq, collector)
-                hits = [(h.docnum, h.score) for h in collector.results()][start:start + limit]
+                ranked = [(h.docnum, h.score) for h in collector.results()]
+                if sort in ("newest", "oldest"):
+                    ranked.sort(key=lambda h: -h[1])
+                    ranked.sort(key=lambda h: _date_key(table.date[h[0]], sort),
+                                reverse=(sort == "newest"))
+                hits = ranked[start:start + limit]
 
         out = []
         for docnum, score in hits:
@@ -669,14 +686,14 @@ class Engine:
                 rows.append({"value": _display(table, f, v), "count": 0, "selected": True})
             facets[f] = rows
         return {"total": total, "reports": len(report_hits), "results": out, "facets": facets,
-                "words": compiler.slots, "notices": compiler.notices}
+                "searched": searched,
+                "notices": compiler.notices}
 
     def _browse_order(self, docnums: set, sort: str) -> list[int]:
         """No words to rank by: newest report first (oldest if asked), in reading order."""
         t = self.table
         ordered = sorted(docnums, key=lambda d: (t.report[d], t.position[d]))
-        ordered.sort(key=lambda d: t.date[d] or ("9999" if sort == "oldest" else ""),
-                     reverse=(sort != "oldest"))
+        ordered.sort(key=lambda d: _date_key(t.date[d], sort), reverse=(sort != "oldest"))
         return ordered
 
     def _spans(self, text: str, hl: _Highlight) -> list[tuple[int, int]]:
@@ -701,10 +718,12 @@ class Engine:
 
     def count(self, tree: q.Group) -> int:
         """How many paragraphs a query matches, without filters (for "did you mean")."""
-        wq = _Compiler(self.table, self._searcher().reader()).compile(tree)
-        if wq is None:
+        s = self._searcher()
+        compiler = _Compiler(self.table, s.reader())
+        wq = compiler.compile(tree)
+        if wq is None and not compiler.required:
             return 0
-        return sum(1 for _ in self._searcher().docs_for_query(wq))
+        return len(_matching(s, compiler, wq))
 
     def corrections(self, words: Iterable[str]) -> dict[str, str]:
         """Better-attested spellings of rare or unknown words, from the unstemmed words."""
@@ -728,6 +747,16 @@ class Engine:
         return out
 
 
+def _matching(searcher, compiler: _Compiler, wq) -> set[int]:
+    """Documents matching the scored query and the top-level constraints."""
+    docs = set(searcher.docs_for_query(wq if wq is not None else query.Every()))
+    for required in compiler.required:
+        docs &= set(searcher.docs_for_query(required))
+    for excluded in compiler.excluded:
+        docs -= set(searcher.docs_for_query(excluded))
+    return docs
+
+
 def _date_test(date_from: str | None, date_to: str | None):
     if not date_from and not date_to:
         return None
@@ -740,15 +769,9 @@ def _date_test(date_from: str | None, date_to: str | None):
     return test
 
 
-def _date_key(sort: str):
+def _date_key(date: str, sort: str) -> str:
     # Reports without a date sort last either way.
-    if sort == "oldest":
-        return lambda v: v or "9999"
-    return lambda v: _invert(v) if v else "~"
-
-
-def _invert(date: str) -> str:
-    return "".join(chr(ord("9") - ord(c) + ord("0")) if c.isdigit() else c for c in date)
+    return date or ("9999" if sort == "oldest" else "")
 
 
 def _display(table: _DocTable, facet: str, lowered: str):

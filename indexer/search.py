@@ -51,7 +51,7 @@ def search(engine: Engine, params: SearchParams, glossary: Glossary | None = Non
     out = engine.search(tree, filters, date_from=date_from, date_to=date_to, sort=sort,
                         page=page, limit=limit)
     notices = parsed.notices + out["notices"]
-    if not parsed.empty and not out["words"] and not _has_filters(tree):
+    if not parsed.empty and not out["searched"]:
         notices.append("The query has only very common words (like \"the\" or \"of\"), "
                        "which are not searched.")
     suggestion = None
@@ -108,10 +108,6 @@ def _checked_date(value: str | None, name: str) -> str | None:
         raise SearchError(f"--{name} must be a date written YYYY, YYYY-MM or YYYY-MM-DD, "
                           f"not {value!r}") from None
     return value
-
-
-def _has_filters(tree: q.Group) -> bool:
-    return any(isinstance(n, (q.FieldTerm, q.Not)) for n in q.walk(tree))
 
 
 def _did_you_mean(engine: Engine, text: str, tree: q.Group, total: int) -> str | None:
