@@ -480,11 +480,9 @@ class _Compiler:
                 seqs.append(toks)
         kept = [t for t in seqs
                 if not any(other != t and _contains(t, other) for other in seqs + [typed_tokens])]
-        out = []
-        for toks in kept:
+        for toks in seqs:  # the longer names are still marked in snippets
             self._mark(toks)
-            out.append(_words_query(toks, boost=weight / len(toks)))
-        return out
+        return [_words_query(toks, boost=weight / len(toks)) for toks in kept]
 
     def _field(self, node: q.FieldTerm):
         values = self.table.resolve(node.field, node.value)
@@ -742,7 +740,9 @@ class Engine:
                         best, best_df = cand, cdf
                 if best:
                     break
-            if best and best_df >= max(3, 5 * df):
+            # An unknown word takes any known spelling; a known but rare one only a far
+            # commoner spelling (it may be a real word, or a typo in a report).
+            if best and (best_df >= max(3, 5 * df) if df else best_df >= 1):
                 out[word] = best
         return out
 
