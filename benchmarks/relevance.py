@@ -6,7 +6,9 @@
 Both rank the same paragraphs (those in the index) with the same tokens (the project's stemming
 analyzer). The baseline is textbook Okapi BM25 (k1=1.2, b=0.75) over paragraph text, any word
 matching, quotes and operators ignored: no heading field, glossary, word tiers or proximity.
-A third row, the project with an empty glossary, shows what the glossary adds. Results are
+A third row, the project with an empty glossary, shows what the glossary adds; --ablations
+adds rows with one ranking constant of indexer/engine.py changed at a time, to show how much each
+part contributes and how sensitive the figure is to it. Results are
 judged exactly as ../shared/eval/evaluate.py judges them (its functions are imported), and
 filters are resolved the same way (every facet value containing the filter text).
 """
@@ -23,10 +25,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from indexer import engine as engine_mod  # noqa: E402
 from indexer.engine import tokens  # noqa: E402
 from indexer.glossary import Glossary  # noqa: E402
 from indexer.search import SearchParams, search  # noqa: E402
 from indexer.store import IndexReader  # noqa: E402
+
+
+ABLATIONS = [
+    ("no word tiers", "WORD_BONUS", 0.0),
+    ("tiers not by rarity", "MIN_WORD_WEIGHT", 1.0),
+    ("no proximity", "PROXIMITY_WEIGHT", 0.0),
+    ("synonyms x0.3", "EXPANSION_WEIGHT", 0.3),
+    ("synonyms x1.0", "EXPANSION_WEIGHT", 1.0),
+    ("terms apart count", "SCATTERED_COVER", 1.0),
+    ("no related cover", "RELATED_COVER", 0.0),
+]
 
 
 def load_evaluator(eval_dir: Path):
@@ -94,6 +108,8 @@ def main() -> None:
     ap.add_argument("--eval", type=Path, default=ROOT.parent / "shared" / "eval")
     ap.add_argument("--k", type=int, default=10)
     ap.add_argument("--verbose", action="store_true", help="one line per query")
+    ap.add_argument("--ablations", action="store_true",
+                    help="also rank with one engine constant changed at a time")
     a = ap.parse_args()
     ev = load_evaluator(a.eval)
     queries, paras, qrels = ev.load(str(a.eval))
@@ -126,6 +142,22 @@ def main() -> None:
             print(f"{qid} {text[:44]}".ljust(48)
                   + "".join(f"{row[s][0]:18.3f}" for s in systems))
     n = len(queries)
+    if a.ablations:
+        for label, name, value in ABLATIONS:
+            saved = getattr(engine_mod, name)
+            setattr(engine_mod, name, value)
+            try:
+                row = [0.0, 0.0, 0.0]
+                for qid, text, filters, _ in queries:
+                    facets = search(engine, SearchParams(q=text, limit=a.k))["facets"]
+                    res = search(engine, SearchParams(q=text, filters=resolve(facets, filters),
+                                                      limit=a.k))["results"]
+                    for i, v in enumerate(score(ev, res, qrels[qid], paras, a.k)):
+                        row[i] += v
+            finally:
+                setattr(engine_mod, name, saved)
+            systems += (label,)
+            totals[label] = row
     print(f"{len(docs)} paragraphs, {len(reader.reports)} reports, {n} queries, k={a.k}")
     print("system".ljust(20) + f"nDCG@{a.k}".rjust(10) + f"recall@{a.k}".rjust(12) + "MRR".rjust(8))
     for s in systems:

@@ -58,7 +58,8 @@ EXPANSION_WEIGHT = 0.6    # a glossary synonym scores this much of the word type
 RELATED_WEIGHT = 0.25     # a glossary `related` term
 RELATED_COVER = 0.5       # ... and the share of the concept's word bonus it earns
 SCATTERED_COVER = 0.5     # the words of a glossary term found apart, not as the term
-PROXIMITY_WEIGHT = 0.5    # two adjacent query words found within PROXIMITY_SLOP words
+PROXIMITY_WEIGHT = 0.5    # two adjacent query words found within PROXIMITY_SLOP words: this
+                          # much of one word's score (the pair scores as two words)
 PROXIMITY_SLOP = 4
 HEADING_BOOST = 2.0
 FEW_RESULTS = 5           # below this many matches, "did you mean" is worked out
@@ -509,7 +510,7 @@ class _Compiler:
             for a, b in zip(run, run[1:]):
                 if a != b:
                     out.append(query.Phrase("text", [a, b], slop=PROXIMITY_SLOP,
-                                            boost=PROXIMITY_WEIGHT))
+                                            boost=PROXIMITY_WEIGHT / 2))
         return out
 
     def _mark(self, toks: list[str]) -> None:
