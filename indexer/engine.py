@@ -526,16 +526,27 @@ class _Compiler:
 class _DocTable:
     def __init__(self, reader):
         self.size = reader.doc_count_all()
-        self.values = {f: self._column(reader, f) for f in FACETS}
+        self.values = {f: self._column(reader, f, "") for f in FACETS}
         self.lower = {f: [v.lower() for v in vals] for f, vals in self.values.items()}
-        self.report = self._column(reader, "report_id")
-        self.date = self._column(reader, "date")
-        self.position = list(reader.column_reader("position"))
+        self.report = self._column(reader, "report_id", "")
+        self.date = self._column(reader, "date", "")
+        self.position = self._column(reader, "position", 0)
         self.distinct = {f: sorted(set(v for v in vals if v)) for f, vals in self.values.items()}
 
-    def _column(self, reader, name) -> list[str]:
-        return [v if isinstance(v, str) else (v.decode("utf-8") if v else "")
-                for v in reader.column_reader(name)]
+    @staticmethod
+    def _column(reader, name, missing) -> list:
+        """One value per document number, segment by segment: a segment where no document
+        has the field (an added report without grades) has no column at all."""
+        out: list = []
+        for leaf, _offset in reader.leaf_readers():
+            n = leaf.doc_count_all()
+            values = list(leaf.column_reader(name)) if leaf.has_column(name) else []
+            values = values[:n] + [missing] * (n - len(values))
+            if isinstance(missing, str):
+                values = [v if isinstance(v, str) else (v.decode("utf-8") if v else "")
+                          for v in values]
+            out.extend(values)
+        return out
 
     def resolve(self, facet: str, value: str) -> list[str]:
         """Facet values a typed value means: the exact value (any case), else every value

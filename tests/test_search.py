@@ -359,3 +359,22 @@ def test_judged_queries_reach_the_relevance_target(seed_reader):
         ideal = sorted(qrels[qid].values(), reverse=True)[:10]
         total += ev.dcg(grades) / ev.dcg(ideal)
     assert total / len(queries) >= 0.80
+
+
+def test_facets_after_an_update_adds_a_segment_without_grades(tmp_path):
+    # An incremental build appends a segment; one where no paragraph has a grade has no column.
+    directory = tmp_path / "index"
+    engine_mod.write_index(directory, (d for r in REPORTS for d in r.documents()))
+    letter = Report("r-letter", "letter.txt", "Halton", "Focused visit", "Letter", None, None,
+                    "2018-08-16", paragraphs=[para("Return home interviews are now timely.", 0,
+                                                   "Summary")])
+    engine_mod.update_index(directory, [], letter.documents())
+    eng = Engine(directory)
+    try:
+        result = run(eng, "return home interviews", filters={"grade": ["good"]})
+        assert {r["grade"] for r in result["results"]} == {"Good"}
+        everything = run(eng, "return home interviews")
+        assert facet(everything, "report_type")["Focused visit"] == 1
+        assert any(r["source"] == "letter.txt" for r in everything["results"])
+    finally:
+        eng.close()
