@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
+import heapq
 import math
 import os
 import re
@@ -317,7 +318,7 @@ class _Compiler:
         self.slots = 0      # words that earn WORD_BONUS: the tiers of the ranking
         self.scored = False  # False when nothing in the query scores (only filters/exclusions)
         # Top-level constraints, applied as sets of documents rather than inside the scored
-        # query: Whoosh 2.7.4's Require/AndMaybe matchers return wrong documents when collected.
+        # query: cheaper, and Whoosh 2.7.4's Require matcher collects wrong documents.
         self.required: list = []   # every one must match
         self.excluded: list = []   # none may match
 
@@ -379,8 +380,9 @@ class _Compiler:
         else:
             content = None
         if filters:
-            flt = query.And(filters)
-            content = query.Require(content, flt) if content is not None else flt
+            # And, not Require: Whoosh 2.7.4's RequireMatcher collects documents outside the
+            # filter. The filters score 0, so the sum is the content's score.
+            content = query.And([content] + filters) if content is not None else query.And(filters)
         if nots:
             content = query.AndNot(content if content is not None else query.Every(),
                                    query.Or(nots))
@@ -622,10 +624,20 @@ class Engine:
         compiler = _Compiler(table, s.reader())
         wq = compiler.compile(tree)
         searched = bool(compiler.scored or compiler.required or compiler.excluded)
-        # Words typed but none searchable (all too common): nothing matches, rather than all.
-        matched = _matching(s, compiler, wq) if searched or not tree.items else set()
-        if wq is None:
-            wq = query.Every()
+        scores: dict[int, float] = {}
+        if not searched and tree.items:
+            matched: set[int] = set()  # words typed, none searchable (all too common): no match
+        elif compiler.scored:
+            # One pass scores every match; the matches, filtered, give facets and the total.
+            # (Whoosh's own top-N collection is not used: 2.7.4 loses top matches when it
+            # prunes a matcher tree holding phrases as the top N fills up, and block-quality
+            # skipping is unsafe with the word bonus.)
+            collector = collectors.UnlimitedCollector()
+            s.search_with_collector(wq, collector)
+            scores = {docnum: score for score, docnum in collector.items}
+            matched = _constrained(s, compiler, set(scores))
+        else:
+            matched = _constrained(s, compiler, set(s.docs_for_query(query.Every())))
 
         selected = {f: {str(v).strip().lower() for v in vals}
                     for f, vals in (filters or {}).items() if f in FACETS and vals}
@@ -653,21 +665,14 @@ class Engine:
             if not compiler.scored:
                 hits = [(d, None) for d in self._browse_order(keep, sort)[start:start + limit]]
             else:
+                pairs = ((d, scores[d]) for d in keep)
+                best_first = lambda h: (-h[1], h[0])  # noqa: E731
                 if sort in ("newest", "oldest"):
-                    top = collectors.UnlimitedCollector()
-                else:
-                    # Whoosh 2.7.4 loses top matches when it "replaces" a matcher tree holding
-                    # phrases with a pruned one as the top N fills up, and block-quality skipping
-                    # is unsafe with the word bonus: score every match instead.
-                    top = collectors.TopCollector(limit=start + limit, usequality=False,
-                                                  replace=0)
-                collector = collectors.FilterCollector(top, allow=keep)
-                s.search_with_collector(wq, collector)
-                ranked = [(h.docnum, h.score) for h in collector.results()]
-                if sort in ("newest", "oldest"):
-                    ranked.sort(key=lambda h: -h[1])
+                    ranked = sorted(pairs, key=best_first)
                     ranked.sort(key=lambda h: _date_key(table.date[h[0]], sort),
                                 reverse=(sort == "newest"))
+                else:
+                    ranked = heapq.nsmallest(start + limit, pairs, key=best_first)
                 hits = ranked[start:start + limit]
 
         out = []
@@ -733,7 +738,8 @@ class Engine:
         wq = compiler.compile(tree)
         if wq is None and not compiler.required:
             return 0
-        return len(_matching(s, compiler, wq))
+        docs = set(s.docs_for_query(wq if wq is not None else query.Every()))
+        return len(_constrained(s, compiler, docs))
 
     def corrections(self, words: Iterable[str]) -> dict[str, str]:
         """Better-attested spellings of rare or unknown words, from the unstemmed words."""
@@ -759,9 +765,8 @@ class Engine:
         return out
 
 
-def _matching(searcher, compiler: _Compiler, wq) -> set[int]:
-    """Documents matching the scored query and the top-level constraints."""
-    docs = set(searcher.docs_for_query(wq if wq is not None else query.Every()))
+def _constrained(searcher, compiler: _Compiler, docs: set[int]) -> set[int]:
+    """`docs` less those failing the query's top-level required and excluded items."""
     for required in compiler.required:
         docs &= set(searcher.docs_for_query(required))
     for excluded in compiler.excluded:

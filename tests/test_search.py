@@ -150,6 +150,13 @@ def test_field_prefix_in_the_query_filters_like_the_option(small):
     assert texts(by_prefix) == texts(by_option) and by_prefix["total"] == 2
 
 
+def test_field_prefix_inside_brackets_filters_only_its_group(small):
+    result = run(small, "(interviews authority:halton) OR adopters")
+    assert result["total"] == 3
+    assert all(r["authority"] == "Halton" or r["text"].startswith("Adopters")
+               for r in result["results"])
+
+
 def test_field_prefix_matching_no_value_says_so(small):
     result = run(small, "interviews authority:nowhere")
     assert result["total"] == 0
