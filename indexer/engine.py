@@ -11,9 +11,17 @@ How a query is scored (all of it tunable in the constants below):
   common word ("child") ranks above one missing a rare word ("GP"); BM25F orders paragraphs
   that match the same words. A glossary concept fills the slots of the words that named it
   whichever of its names the paragraph uses, but its other names add less BM25F
-  (EXPANSION_WEIGHT) than the words typed.
+  (EXPANSION_WEIGHT) than the words typed. Words that belong together (a glossary term, a
+  hyphenated word) fill their slots fully when found together, SCATTERED_COVER when apart.
 - the heading is a second field with a field boost; adjacent query words found near each other
   in the text add a proximity score.
+
+How a search runs: one pass of Whoosh scores every match of the query; the query's top-level
+filters and exclusions, then the user's facet filters, are applied to that set in Python with
+per-document facet values held in memory (_DocTable), which yields the total, the facet counts
+and the top N in one go. Whoosh's own top-N collection is not used: in 2.7.4 it loses matches
+when it prunes a matcher tree holding phrases, and its Require matcher collects documents outside
+the filter (tests/test_search.py guards both).
 """
 from __future__ import annotations
 
@@ -36,7 +44,7 @@ with warnings.catch_warnings():
     # Whoosh 2.7.4's regex literals predate Python's invalid-escape warnings.
     warnings.simplefilter("ignore", SyntaxWarning)
     warnings.simplefilter("ignore", DeprecationWarning)
-    from whoosh import collectors, index, matching, query, sorting
+    from whoosh import collectors, index, matching, query
     from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
     from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
     from whoosh.lang.porter2 import stem as porter2_stem
