@@ -178,7 +178,8 @@ def format_results(result: dict) -> list[str]:
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--corpus", default=DEFAULT_CORPUS, show_default=True,
               type=click.Path(file_okay=False, path_type=Path),
-              help="Built into the index first when none exists.")
+              help="Built into the index first when none exists; original files are served "
+                   "from it.")
 def serve(index_dir: Path, host: str, port: int, corpus: Path):
     """Serve the search web app with a production WSGI server (waitress)."""
     if store.current_generation(index_dir) is None:
@@ -188,7 +189,7 @@ def serve(index_dir: Path, host: str, port: int, corpus: Path):
     from waitress import serve as waitress_serve
 
     from webapp import create_app
-    app = create_app(index_dir=index_dir)
+    app = create_app(index_dir=index_dir, corpus_dir=corpus)
     click.echo(f"Serving on http://{host}:{port}/", err=True)
     waitress_serve(app, host=host, port=port, threads=8)
 

@@ -1,19 +1,86 @@
-"""The Flask web app: search page, report pages, JSON API. (First cut.)"""
+"""The Flask web app: search page, report pages, JSON and CSV exports.
+
+    create_app(index_dir="index", corpus_dir="corpus")
+
+`corpus_dir` is where the indexed files live; it is only used to serve an original file (a PDF
+opened at a paragraph's page) and may be None, in which case no such links are drawn.
+"""
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
 
-from indexer.store import IndexReader
+from indexer.store import IndexMissing, IndexReader
+
+from .anchors import AnchorCache
+from .state import BadSearch
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
+log = logging.getLogger(__name__)
+
+ERROR_TITLES = {
+    400: "There is a problem with your search",
+    404: "Page not found",
+    405: "Page not found",
+    500: "Sorry, there is a problem with the service",
+    503: "Sorry, the service is unavailable",
+}
 
 
-def create_app(index_dir: str | Path = "index", **config) -> Flask:
+def create_app(index_dir: str | Path = "index", corpus_dir: str | Path | None = None,
+               **config) -> Flask:
     app = Flask(__name__, static_folder=str(STATIC), static_url_path="/static")
-    app.config.update(INDEX_DIR=str(index_dir), **config)
+    app.config.update(FACET_TOP_OPTIONS=10)  # options a facet shows before "Show all"
+    app.config.update(INDEX_DIR=str(index_dir),
+                      CORPUS_DIR=str(corpus_dir) if corpus_dir else None, **config)
+    app.json.sort_keys = False  # the search JSON keeps the field order the CLI prints
     app.extensions["index_reader"] = IndexReader(Path(app.config["INDEX_DIR"]))
+    app.extensions["anchors"] = AnchorCache()
     from .views import bp
     app.register_blueprint(bp)
+    app.register_error_handler(BadSearch, _bad_search)
+    app.register_error_handler(IndexMissing, _index_missing)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected)
+    app.after_request(_security_headers)
     return app
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_page(status: int, message: str | None = None):
+    title = ERROR_TITLES.get(status, "Sorry, there is a problem")
+    if _wants_json():
+        return jsonify({"error": message or title}), status
+    return render_template("error.html", status=status, title=title, message=message), status
+
+
+def _bad_search(e: BadSearch):
+    return error_page(400, e.message)
+
+
+def _index_missing(e: IndexMissing):
+    log.error("%s", e)
+    return error_page(503, "The search index has not been built yet. Try again in a few "
+                           "minutes.")
+
+
+def _http_error(e: HTTPException):
+    # Werkzeug's stock descriptions are written for developers; ours come from abort(..., msg).
+    own = e.description if e.description != type(e).description else None
+    return error_page(e.code or 500, own)
+
+
+def _unexpected(e: Exception):
+    log.exception("unhandled error on %s", request.path)
+    return error_page(500)
+
+
+def _security_headers(response):
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    return response

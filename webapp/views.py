@@ -1,42 +1,223 @@
+"""Routes: the search page, its JSON and CSV twins, report pages and the original files."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request
+from pathlib import Path
+
+from flask import (Blueprint, Response, abort, current_app, g, jsonify, render_template, request,
+                   send_from_directory, stream_with_context, url_for)
+from werkzeug.exceptions import NotFound
 
 from indexer.search import SearchParams, search
 
+from . import export, present
+from .anchors import unique_anchors
+from .highlight import mark, matcher, query_terms
+from .state import FACET_LABELS, PAGE_SIZE, SORTS, BadSearch, SearchState
+
 bp = Blueprint("search", __name__)
-FACET_PARAMS = ("authority", "section", "grade", "year", "report_type")
+
+API_MAX_LIMIT = 100
+CSV_MAX_ROWS = 10_000
+CSV_BATCH = 500
 
 
-def reader():
-    return current_app.extensions["index_reader"]
+def index():
+    """The index this request reads: one snapshot for the whole request, so the engine and the
+    report summaries agree even if a build switches generations meanwhile."""
+    if "index_snapshot" not in g:
+        g.index_snapshot = current_app.extensions["index_reader"].snapshot()
+    return g.index_snapshot
 
 
-def params_from_request() -> SearchParams:
-    return SearchParams(
-        q=request.args.get("q", ""),
-        filters={f: request.args.getlist(f) for f in FACET_PARAMS},
-        page=request.args.get("page", 1, type=int) or 1,
-    )
+def run_search(state: SearchState, limit: int = PAGE_SIZE, page: int | None = None) -> dict:
+    """The search JSON for `state`. A query the engine cannot read becomes a BadSearch (400)."""
+    try:
+        return search(index().engine, state.to_params(limit=limit, page=page))
+    except BadSearch:
+        raise
+    except ValueError as e:  # the search layer's way of saying the query cannot be read
+        raise BadSearch(str(e) or "The search terms could not be read", "q") from None
 
+
+def check_page(state: SearchState, result: dict, limit: int) -> None:
+    pages = present.page_count(result["total"], limit)
+    if state.page > pages:
+        raise NotFound(f"There is no page {state.page}: these results have "
+                       f"{pages} page{'s' if pages != 1 else ''}.")
+
+
+# -- links every page draws --------------------------------------------------------------------
+
+def paragraph_url(hit: dict, state: SearchState | None = None, external: bool = False) -> str:
+    """The report page at the paragraph; the search state rides along so the report page can
+    highlight the words and link back to these results."""
+    qs = state.query_string() if state else ""
+    base = url_for("search.report_page", report_id=hit["report_id"], _external=external)
+    anchor = current_app.extensions["anchors"].of(index().engine, hit)
+    return f"{base}{'?' + qs if qs else ''}#{anchor}"
+
+
+def source_available(source: str | None) -> bool:
+    corpus = current_app.config.get("CORPUS_DIR")
+    return bool(source and corpus and (Path(corpus) / source).is_file())
+
+
+def original_link(hit: dict, external: bool = False) -> dict | None:
+    """Where the original is: the PDF opened at the paragraph's page, else the Ofsted URL."""
+    source = hit.get("source") or ""
+    if source.lower().endswith(".pdf") and source_available(source):
+        url = url_for("search.source_file", source=source, _external=external)
+        page = hit.get("page")
+        return {"url": f"{url}#page={page}" if page else url,
+                "text": f"Original PDF, page {page}" if page else "Original PDF"}
+    if hit.get("url"):
+        return {"url": hit["url"], "text": "Original on the Ofsted website"}
+    return None
+
+
+@bp.app_context_processor
+def helpers():
+    return {"paragraph_url": paragraph_url, "original_link": original_link,
+            "long_date": present.long_date, "FACET_LABELS": FACET_LABELS}
+
+
+# -- search ------------------------------------------------------------------------------------
 
 @bp.route("/")
 @bp.route("/search")
 def search_page():
-    params = params_from_request()
-    result = search(reader().engine, params) if params.q else None
-    return render_template("search.html", params=params, result=result)
+    error, status = None, 200
+    try:
+        state = SearchState.from_args(request.args)
+    except BadSearch as e:
+        # Redraw the form around the message, keeping what can be kept, as GOV.UK forms do.
+        error, status = e, 400
+        state = SearchState.lenient(request.args)
+    dates = {"from": request.args.get("from", state.date_from),
+             "to": request.args.get("to", state.date_to)}
+    page = {"state": state, "error": error, "dates": dates, "sorts": SORTS, "result": None,
+            "stats": corpus_stats()}
+    if not state.active:
+        return render_template("search.html", **page), status
+    try:
+        result = run_search(state)
+    except BadSearch as e:
+        return render_template("search.html", **dict(page, error=e)), 400
+    if not error:
+        check_page(state, result, PAGE_SIZE)
+    page.update(
+        result=result,
+        groups=present.group_results(result["results"]),
+        panels=present.facet_panels(result.get("facets") or {}, state,
+                                    top_n=current_app.config["FACET_TOP_OPTIONS"]),
+        pagination=present.pagination(state, result["total"]),
+        pages=present.page_count(result["total"]),
+        reports=present.report_count(result),
+        expansions=present.expansions(result),
+        suggestion_url=(state.with_query(result["suggestion"]).url()
+                        if result.get("suggestion") else None))
+    return render_template("search.html", **page), status
+
+
+def corpus_stats() -> dict:
+    reports = index().reports
+    return {"reports": len(reports),
+            "paragraphs": sum(r.get("paragraphs", 0) for r in reports.values())}
 
 
 @bp.route("/api/search")
 def api_search():
-    return jsonify(search(reader().engine, params_from_request()))
+    try:
+        state = SearchState.from_args(request.args)
+        limit = request.args.get("limit", str(PAGE_SIZE))
+        if not limit.isdigit() or not 1 <= int(limit) <= API_MAX_LIMIT:
+            raise BadSearch(f"limit must be a whole number from 1 to {API_MAX_LIMIT}", "limit")
+        result = run_search(state, limit=int(limit))
+    except BadSearch as e:
+        return jsonify({"error": e.message, "parameter": e.field}), 400
+    try:
+        check_page(state, result, int(limit))
+    except NotFound as e:
+        return jsonify({"error": e.description, "parameter": "page"}), 404
+    return jsonify(result)
 
+
+@bp.route("/search.csv")
+def search_csv():
+    state = SearchState.from_args(request.args)
+    hits, page = [], 1
+    while len(hits) < CSV_MAX_ROWS:
+        result = run_search(state, limit=CSV_BATCH, page=page)
+        hits += result["results"]
+        if not result["results"] or len(hits) >= result["total"]:
+            break
+        page += 1
+    hits = hits[:CSV_MAX_ROWS]
+    rows = export.csv_rows(
+        hits, link=lambda h: paragraph_url(h, external=True),
+        original=lambda h: (original_link(h, external=True) or {}).get("url"))
+    name = "-".join(state.q.split()[:6]) or "all"
+    name = "".join(c for c in name if c.isalnum() or c in "-_")[:60] or "search"
+    return Response(stream_with_context(rows), mimetype="text/csv",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="ofsted-search-{name}.csv"'})
+
+
+# -- reports -----------------------------------------------------------------------------------
 
 @bp.route("/reports/<report_id>")
 def report_page(report_id):
-    report = reader().reports.get(report_id)
+    report = index().reports.get(report_id)
     if report is None:
-        abort(404)
-    paragraphs = reader().engine.report_paragraphs(report_id)
-    return render_template("report.html", report=report, paragraphs=paragraphs)
+        abort(404, "There is no report with this address. It may have been removed from the "
+                   "index when the reports were last rebuilt.")
+    try:
+        state = SearchState.from_args(request.args)
+    except BadSearch:
+        state = SearchState()  # the report is still worth showing; only the highlights go
+    pattern = matcher(query_terms(state.q) + glossary_terms(state.q))
+    paragraphs, contents, matched = [], [], []
+    docs = index().engine.report_paragraphs(report_id)
+    anchors = unique_anchors(docs)
+    for p in docs:
+        marked, hits = mark(p.get("text") or "", pattern)
+        p = dict(p, marked=marked, hits=hits, anchor=anchors[p["position"]])
+        if p.get("heading") and (not paragraphs or paragraphs[-1].get("heading") != p["heading"]):
+            p["starts_heading"] = True
+            contents.append({"heading": p["heading"], "anchor": p["anchor"],
+                             "section": p.get("section")})
+        if hits:
+            matched.append(p)
+        paragraphs.append(p)
+    return render_template("report.html", report=report, paragraphs=paragraphs,
+                           contents=contents, matched=matched, state=state,
+                           source_url=(url_for("search.source_file", source=report["source"])
+                                       if source_available(report.get("source")) else None),
+                           back_url=state.url() if state.active else None)
+
+
+def glossary_terms(q: str) -> list[str]:
+    """What the search also looked for (the glossary's expansions of the query), to mark too."""
+    if not q:
+        return []
+    try:
+        result = search(index().engine, SearchParams(q=q, limit=1))
+    except ValueError:
+        return []
+    terms = []
+    for item in result.get("expansions") or []:
+        if isinstance(item, dict):
+            terms += [str(t) for t in (item.get("also") or []) + (item.get("related") or []) if t]
+    return terms
+
+
+@bp.route("/source/<path:source>")
+def source_file(source):
+    """An original file, only if it is the source of an indexed report and lies in the corpus."""
+    corpus = current_app.config.get("CORPUS_DIR")
+    known = {r.get("source") for r in index().reports.values()}
+    if not corpus or source not in known:
+        abort(404, "There is no original file at this address.")
+    # send_from_directory refuses any path that would leave the corpus folder.
+    kind = "text/plain" if source.lower().endswith((".txt", ".md")) else None
+    return send_from_directory(Path(corpus).resolve(), source, mimetype=kind)
