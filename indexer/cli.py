@@ -1,15 +1,18 @@
 """The `ofsted-search` command: build, inspect, search and serve the index."""
 from __future__ import annotations
 
+import html
 import json
+import re
 import sys
+import textwrap
 from pathlib import Path
 
 import click
 
 from . import build as build_mod
 from . import store
-from .search import SearchParams, search as run_search
+from .search import MAX_LIMIT, SORTS, SearchError, SearchParams, search as run_search
 
 DEFAULT_INDEX = "index"
 DEFAULT_CORPUS = "corpus"
@@ -103,28 +106,70 @@ def reports(index_dir: Path, as_json: bool):
 @cli.command()
 @index_option
 @click.argument("query", required=False, default="")
-@click.option("--authority", multiple=True)
-@click.option("--section", multiple=True)
-@click.option("--grade", multiple=True)
-@click.option("--year", multiple=True)
-@click.option("--report-type", multiple=True)
-@click.option("--page", default=1, type=click.IntRange(min=1))
-@click.option("--limit", default=10, type=click.IntRange(1, 1000))
-@click.option("--json", "as_json", is_flag=True)
-def search(index_dir, query, authority, section, grade, year, report_type, page, limit, as_json):
-    """Search the index."""
+@click.option("--authority", multiple=True, metavar="A", help="Only this authority (repeatable: any of them).")
+@click.option("--section", multiple=True, metavar="S", help="Only this section (repeatable).")
+@click.option("--grade", multiple=True, metavar="G", help="Only paragraphs under this grade (repeatable).")
+@click.option("--year", multiple=True, metavar="Y", help="Only reports of this year (repeatable).")
+@click.option("--report-type", multiple=True, metavar="T", help="Only this report type (repeatable).")
+@click.option("--from", "date_from", metavar="DATE", help="Reports dated on or after DATE (YYYY[-MM[-DD]]).")
+@click.option("--to", "date_to", metavar="DATE", help="Reports dated on or before DATE (YYYY[-MM[-DD]]).")
+@click.option("--sort", type=click.Choice(SORTS, case_sensitive=False), default="relevance",
+              show_default=True)
+@click.option("--page", default=1, show_default=True, type=click.IntRange(min=1))
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, MAX_LIMIT),
+              help="Results per page.")
+@click.option("--json", "as_json", is_flag=True, help="Print the search JSON (see README).")
+def search(index_dir, query, authority, section, grade, year, report_type, date_from, date_to,
+           sort, page, limit, as_json):
+    """Search the index: paragraphs matching QUERY, best first.
+
+    QUERY understands words, "quoted phrases", OR, NOT or -word, +word, (brackets), wildcards
+    (assess*) and field prefixes (authority:halton section:"children in care" grade:good
+    year:2015 type:"focused visit"). Options of one facet are OR-ed; different facets AND-ed;
+    values match case-insensitively.
+    """
     reader = _reader(index_dir)
     params = SearchParams(q=query, filters={
         "authority": list(authority), "section": list(section), "grade": list(grade),
-        "year": list(year), "report_type": list(report_type)}, page=page, limit=limit)
-    result = run_search(reader.engine, params)
+        "year": list(year), "report_type": list(report_type)},
+        date_from=date_from, date_to=date_to, sort=sort, page=page, limit=limit)
+    try:
+        result = run_search(reader.engine, params)
+    except SearchError as e:
+        raise click.ClickException(str(e))
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))
         return
-    click.echo(f"{result['total']} paragraphs")
+    for line in format_results(result):
+        click.echo(line)
+
+
+def format_results(result: dict) -> list[str]:
+    """The search JSON as readable lines for a terminal."""
+    lines = [f"{n}" for n in result["notices"]]
+    for e in result["expansions"]:
+        lines.append(f"Also searched for {e['term']}: {', '.join(e['also'] + e['related'])}")
+    if result["suggestion"]:
+        lines.append(f"Did you mean: {result['suggestion']}")
+    total = result["total"]
+    if not total:
+        lines.append("No paragraphs found.")
+        return lines
+    first = (result["page"] - 1) * result["limit"] + 1
+    last = first + len(result["results"]) - 1
+    lines.append(f"{total} paragraph{'s' if total != 1 else ''} in {result['reports']} "
+                 f"report{'s' if result['reports'] != 1 else ''}; "
+                 + (f"showing {first}-{last}" if result["results"] else
+                    f"page {result['page']} is past the last page ({result['pages']})"))
     for r in result["results"]:
-        click.echo(f"\n{r['authority']} {r['published']} {r['section']} para {r['para_number']}")
-        click.echo(f"  {r['text'][:300]}")
+        where = " | ".join(str(x) for x in (
+            r["authority"], r["report_type"], r["date"], r["section"],
+            f"para {r['para_number']}" if r["para_number"] else None,
+            f"page {r['page']}" if r["page"] else None) if x)
+        text = html.unescape(re.sub(r"</?mark>", "*", r["snippet"]))
+        lines += ["", where, textwrap.fill(text, width=100, initial_indent="  ",
+                                            subsequent_indent="  ")]
+    return lines
 
 
 @cli.command()

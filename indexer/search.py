@@ -1,27 +1,127 @@
 """The search API shared by the CLI and the web app: parameters in, the search JSON out.
 
-(First cut; the search issue owns the query language, glossary, facet semantics and paging.)
+    parse the query (indexer/query.py) -> mark glossary concepts (indexer/glossary.py)
+    -> search the engine (indexer/engine.py) -> "did you mean" when few match -> the JSON
+
+The JSON shape is documented in README.md ("The search JSON") and kept stable by tests.
 """
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
+from datetime import date
 
-from .engine import FACETS, Engine
+from . import query as q
+from .engine import FACETS, FEW_RESULTS, Engine
+from .glossary import Glossary, default_glossary
+
+SORTS = ("relevance", "newest", "oldest")
+MAX_LIMIT = 1000
+
+
+class SearchError(ValueError):
+    """Parameters that cannot be searched with (a bad date, sort or page); the message says why."""
 
 
 @dataclass
 class SearchParams:
     q: str = ""
     filters: dict[str, list[str]] = field(default_factory=dict)  # facet -> values (OR)
-    date_from: str | None = None
+    date_from: str | None = None   # YYYY, YYYY-MM or YYYY-MM-DD, inclusive
     date_to: str | None = None
-    sort: str = "relevance"
+    sort: str = "relevance"        # relevance | newest | oldest
     page: int = 1
     limit: int = 20
 
 
-def search(engine: Engine, params: SearchParams) -> dict:
-    filters = {f: v for f, v in params.filters.items() if f in FACETS and v}
-    out = engine.search(params.q, filters, page=params.page, limit=params.limit)
-    return {"query": params.q, "total": out["total"], "page": params.page,
-            "results": out["results"], "facets": out["facets"], "suggestion": None}
+def search(engine: Engine, params: SearchParams, glossary: Glossary | None = None) -> dict:
+    """Run one search; raises SearchError only for bad parameters, never for a bad query."""
+    page, limit, sort = _checked_paging(params)
+    date_from = _checked_date(params.date_from, "from")
+    date_to = _checked_date(params.date_to, "to")
+    if date_from and date_to and date_from[:len(date_to)] > date_to:
+        raise SearchError(f"the date range is empty: from {date_from} is after to {date_to}")
+    filters = {f: [str(v).strip() for v in vals if str(v).strip()]
+               for f, vals in (params.filters or {}).items() if f in FACETS}
+    filters = {f: v for f, v in filters.items() if v}
+
+    parsed = q.parse(params.q or "")
+    tree, expansions = (glossary or default_glossary()).expand(parsed.tree)
+    out = engine.search(tree, filters, date_from=date_from, date_to=date_to, sort=sort,
+                        page=page, limit=limit)
+    notices = parsed.notices + out["notices"]
+    if not parsed.empty and not out["searched"]:
+        notices.append("The query has only very common words (like \"the\" or \"of\"), "
+                       "which are not searched.")
+    suggestion = None
+    if out["total"] < FEW_RESULTS and not parsed.empty:
+        suggestion = _did_you_mean(engine, params.q or "", parsed.tree, out["total"])
+    return {
+        "query": params.q or "",
+        "total": out["total"],
+        "reports": out["reports"],
+        "page": page,
+        "pages": math.ceil(out["total"] / limit) if out["total"] else 0,
+        "limit": limit,
+        "sort": sort,
+        "filters": filters,
+        "date_from": date_from,
+        "date_to": date_to,
+        "results": out["results"],
+        "facets": out["facets"],
+        "expansions": expansions,
+        "suggestion": suggestion,
+        "notices": notices,
+    }
+
+
+def _checked_paging(params: SearchParams) -> tuple[int, int, str]:
+    try:
+        page, limit = int(params.page), int(params.limit)
+    except (TypeError, ValueError):
+        raise SearchError("page and limit must be whole numbers") from None
+    if page < 1:
+        raise SearchError("page must be 1 or more")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise SearchError(f"limit must be between 1 and {MAX_LIMIT}")
+    sort = (params.sort or "relevance").lower()
+    if sort not in SORTS:
+        raise SearchError(f"sort must be one of: {', '.join(SORTS)}")
+    return page, limit, sort
+
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def _checked_date(value: str | None, name: str) -> str | None:
+    """YYYY, YYYY-MM or YYYY-MM-DD, checked to be a real date; kept as the prefix typed."""
+    if value is None or not str(value).strip():
+        return None
+    value = str(value).strip()
+    m = _DATE.match(value)
+    try:
+        if not m:
+            raise ValueError
+        date(int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1))
+    except ValueError:
+        raise SearchError(f"--{name} must be a date written YYYY, YYYY-MM or YYYY-MM-DD, "
+                          f"not {value!r}") from None
+    return value
+
+
+def _did_you_mean(engine: Engine, text: str, tree: q.Group, total: int) -> str | None:
+    """The query with rare or unknown words replaced by well-attested spellings, when that
+    finds more."""
+    words = [n.text for n in q.walk(tree) if isinstance(n, q.Word)]
+    words += [w for n in q.walk(tree) if isinstance(n, q.Phrase) for w in n.text.split()]
+    fixes = engine.corrections(dict.fromkeys(words))
+    if not fixes:
+        return None
+    suggestion = text
+    for wrong, right in fixes.items():
+        suggestion = re.sub(rf"(?<!\w){re.escape(wrong)}(?!\w)", right, suggestion)
+    if suggestion == text:
+        return None
+    fixed_tree, _ = default_glossary().expand(q.parse(suggestion).tree)
+    return suggestion if engine.count(fixed_tree) > total else None
