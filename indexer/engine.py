@@ -28,12 +28,15 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import heapq
+import itertools
 import math
 import os
+import pickle
 import re
 import shutil
 import threading
 import warnings
+from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -44,7 +47,8 @@ with warnings.catch_warnings():
     # Whoosh 2.7.4's regex literals predate Python's invalid-escape warnings.
     warnings.simplefilter("ignore", SyntaxWarning)
     warnings.simplefilter("ignore", DeprecationWarning)
-    from whoosh import collectors, index, matching, query
+    from whoosh import collectors, formats, index, matching, query, scoring
+    from whoosh.codec.whoosh3 import W3LeafMatcher
     from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
     from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
     from whoosh.lang.porter2 import stem as porter2_stem
@@ -531,17 +535,48 @@ class _Compiler:
 
 
 # ---------------------------------------------------------------------------------------------
-# Per-document values held in memory for facets, filters, grouping and date sorting
+# Per-document values held in memory for facets, filters, grouping and sorting
+
+class _Column:
+    """One stored value per document, held compactly: a small integer code per document, the
+    distinct values, and for each value a bitmap of the live documents holding it (a Python int
+    whose bit d stands for document d), so that filters and counts over any number of matches
+    are a few ANDs and popcounts."""
+
+    def __init__(self, values: list, live: list[int], size: int):
+        self.names = sorted(set(values[d] for d in live))
+        code = {v: i for i, v in enumerate(self.names)}
+        self.codes = array("I", (code.get(v, 0) for v in values))
+        buffers = [bytearray(_bitmap_bytes(size)) for _ in self.names]
+        for d in live:
+            buffers[self.codes[d]][d >> 3] |= 1 << (d & 7)
+        self.bits = [int.from_bytes(b, "little") for b in buffers]
+
+    def codes_of(self, wanted: set[str]) -> list[int]:
+        """The codes of the values in `wanted` (lower-cased)."""
+        return [c for c, v in enumerate(self.names) if v and v.lower() in wanted]
+
+    def union(self, codes: Iterable[int]) -> int:
+        out = 0
+        for c in codes:
+            out |= self.bits[c]
+        return out
+
 
 class _DocTable:
+    """Per-document values of one index generation: the facets, report, date and position of
+    every document, and the documents that are not deleted."""
+
     def __init__(self, reader):
         self.size = reader.doc_count_all()
-        self.values = {f: self._column(reader, f, "") for f in FACETS}
-        self.lower = {f: [v.lower() for v in vals] for f, vals in self.values.items()}
-        self.report = self._column(reader, "report_id", "")
-        self.date = self._column(reader, "date", "")
-        self.position = self._column(reader, "position", 0)
-        self.distinct = {f: sorted(set(v for v in vals if v)) for f, vals in self.values.items()}
+        self.live = [d for d in range(self.size) if not reader.is_deleted(d)]
+        self.live_set = frozenset(self.live)
+        self.columns = {f: _Column(self._column(reader, f, ""), self.live, self.size)
+                        for f in FACETS + ("report_id", "date")}
+        self.position = array("i", self._column(reader, "position", 0))
+        self.distinct = {f: [v for v in self.columns[f].names if v] for f in FACETS}
+        self.reports = self.columns["report_id"]
+        self._browse: dict = {}  # orders worked out on first use
 
     @staticmethod
     def _column(reader, name, missing) -> list:
@@ -558,6 +593,10 @@ class _DocTable:
             out.extend(values)
         return out
 
+    def value(self, name: str, docnum: int) -> str:
+        column = self.columns[name]
+        return column.names[column.codes[docnum]]
+
     def resolve(self, facet: str, value: str) -> list[str]:
         """Facet values a typed value means: the exact value (any case), else every value
         matching it as a wildcard pattern or containing it."""
@@ -570,52 +609,442 @@ class _DocTable:
             return [v for v in known if fnmatch.fnmatchcase(v.lower(), value)]
         return [v for v in known if value in v.lower()]
 
+    def in_dates(self, date_from: str | None, date_to: str | None) -> int | None:
+        """The documents dated within the range (prefixes, inclusive), or None for no range."""
+        if not date_from and not date_to:
+            return None
+        lo, hi = date_from or "", date_to or ""
+        dates = self.columns["date"]
+        return dates.union(c for c, date in enumerate(dates.names)
+                           if date and (not lo or date[:len(lo)] >= lo)
+                           and (not hi or date[:len(hi)] <= hi))
+
+    def report_docs(self, report_id: str) -> list[int]:
+        """The live documents of a report, in reading order."""
+        code = self.reports.names.index(report_id) if report_id in self.reports.names else None
+        if code is None:
+            return []
+        docs = _members(self.reports.bits[code], self.size)
+        return sorted(docs, key=self.position.__getitem__)
+
+    def date_rank(self, sort: str) -> array:
+        """Per document, the place of its report's date in the order `sort` ("newest" or
+        "oldest") puts dates in; reports without a date last."""
+        key = ("rank", sort)
+        rank = self._browse.get(key)
+        if rank is None:
+            dates = self.columns["date"]
+            order = sorted(range(len(dates.names)), reverse=(sort == "newest"),
+                           key=lambda c: _date_key(dates.names[c], sort))
+            place = {c: i for i, c in enumerate(order)}
+            rank = self._browse[key] = array("I", (place[c] for c in dates.codes))
+        return rank
+
+    def browse_order(self, sort: str) -> list[int]:
+        """Every live document, newest report first (oldest first for "oldest"), each report
+        in reading order; reports without a date last."""
+        order = self._browse.get(sort)
+        if order is None:
+            reports, dates = self.reports, self.columns["date"]
+            order = sorted(self.live, key=lambda d: (reports.names[reports.codes[d]],
+                                                      self.position[d]))
+            order.sort(key=lambda d: _date_key(dates.names[dates.codes[d]], sort),
+                       reverse=(sort != "oldest"))
+            self._browse[sort] = order
+        return order
+
+
+def _bitmap_bytes(size: int) -> int:
+    return (size + 7) // 8
+
+
+def _bitmap(docs: Iterable[int], size: int) -> int:
+    """A set of document numbers as a bitmap (bit d set for document d)."""
+    buf = bytearray(_bitmap_bytes(size))
+    for d in docs:
+        buf[d >> 3] |= 1 << (d & 7)
+    return int.from_bytes(buf, "little")
+
+
+def _members(bits: int, size: int) -> list[int]:
+    """The document numbers set in a bitmap, ascending."""
+    raw = bits.to_bytes(_bitmap_bytes(size), "little")
+    return [(i << 3) + j for i, byte in enumerate(raw) if byte
+            for j in range(8) if byte >> j & 1]
+
+
+# ---------------------------------------------------------------------------------------------
+# Running a compiled query a posting list at a time
+
+class _Lengths:
+    """BM25F's length normalisation of each document, per scored field, for one generation:
+    K1 * ((1 - B) + B * length / average length), computed exactly as Whoosh's BM25F scorer
+    computes it, read once instead of once per posting per search."""
+
+    def __init__(self, searcher, lock):
+        self._searcher = searcher
+        self._lock = lock  # the engine's lock on Whoosh
+        self._norms: dict[str, array] = {}
+
+    def norms(self, field: str) -> array:
+        norms = self._norms.get(field)
+        if norms is None:
+            with self._lock:
+                norms = self._norms.get(field) or self._read(field)
+                self._norms[field] = norms
+        return norms
+
+    def _read(self, field: str) -> array:
+        s = self._searcher
+        w = s.weighting
+        k1, b = w.K1, w._field_B.get(field, w.B)
+        avgfl = s.avg_field_length(field) or 1
+        out = array("d")
+        for leaf, _offset in s.reader().leaf_readers():
+            # A document without the field has length None; no posting ever asks for it.
+            lengths = (leaf.doc_field_length(d, field, 1) or 0 for d in range(leaf.doc_count_all()))
+            out.extend(k1 * ((1 - b) + b * length / avgfl) for length in lengths)
+        return out
+
+
+class _Executor:
+    """Evaluates a compiled query over whole posting lists: every node gives {docnum: score}
+    for all the documents it matches, with the matches and scores Whoosh's own matchers give
+    (sums, maxima and products taken in the same way; tests/test_search_executor.py compares
+    the two). Whoosh walks a tree of matchers one document at a time, several Python calls per
+    node per document; here each posting is read once, in blocks, and combined with dict and
+    set operations. Query types not handled here are run by Whoosh itself."""
+
+    def __init__(self, searcher, table: _DocTable, lengths: _Lengths, lock):
+        self.s = searcher
+        self.lock = lock  # held for every call into Whoosh
+        self.table = table
+        self.lengths = lengths
+        self.leaves = searcher.reader().leaf_readers()
+        self._postings: dict = {}  # (field, term) -> _Postings, read once per search
+        self._phrases: dict = {}   # phrase -> its matches, worked out once per search
+        w = searcher.weighting
+        self.bm25 = isinstance(w, scoring.BM25F)
+        self.k1 = getattr(w, "K1", 0.0)
+
+    def run(self, q) -> dict[int, float]:
+        handler = self._handlers.get(type(q))
+        if handler is None or not self.bm25:
+            return self._by_whoosh(q)
+        return handler(self, q)
+
+    def _by_whoosh(self, q) -> dict[int, float]:
+        with self.lock:
+            return self._by_whoosh(q)
+
+    def docs(self, q) -> set[int]:
+        return set(self.run(q))
+
+    # -- leaves
+
+    def _term(self, q) -> dict[int, float]:
+        return _boosted(self._read(q.fieldname, q.text).scored(), q.boost)
+
+    def _phrase(self, q) -> dict[int, float]:
+        """Documents holding the words in order, each within `slop` positions of the one
+        before (Whoosh's SpanNear2 with mindist 1); scored as the sum of the words' scores."""
+        if not q.words or not self.s.schema[q.fieldname].format.supports("positions"):
+            return self._by_whoosh(q)
+        key = ("phrase", q.fieldname, tuple(q.words), q.slop)
+        found = self._phrases.get(key)  # a glossary phrase often appears twice in a query
+        if found is None:
+            found = self._phrases[key] = self._phrase_matches(q)
+        return _boosted(found, q.boost)
+
+    def _phrase_matches(self, q) -> dict[int, float]:
+        words = [self._read(q.fieldname, w, positions=True) for w in q.words]
+        if not all(w.ids for w in words):
+            return {}
+        rarest = min(words, key=lambda w: len(w.ids))
+        candidates = set(rarest.ids).intersection(*(w.where() for w in words if w is not rarest))
+        slop = q.slop
+        out = {}
+        for d in candidates:
+            ends = words[0].positions(d)
+            for w in words[1:]:
+                if slop == 1:
+                    ends = [p for p in w.positions(d) if p - 1 in ends]
+                else:
+                    ends = [p for p in w.positions(d)
+                            if any(0 < p - e <= slop for e in ends)]
+                if not ends:
+                    break
+            if ends:
+                out[d] = _tree_sum([w.score(d) for w in words])
+        return out
+
+    def _wildcard(self, q) -> dict[int, float]:
+        if q.text == "*" or q.boost != 1.0:
+            return self._by_whoosh(q)
+        with self.lock:
+            terms = sorted({t for _, t in q.expanded_terms(self.s.reader()) if t})
+        return _sum([self._term(query.Term(q.fieldname, t)) for t in terms])
+
+    def _every(self, q) -> dict[int, float]:
+        if q.fieldname not in (None, "", "*"):
+            return self._by_whoosh(q)
+        return dict.fromkeys(self.table.live, q.boost or 1.0)
+
+    def _null(self, q) -> dict[int, float]:
+        return {}
+
+    # -- combinations (a compound query with one part is that part, boost ignored, as in Whoosh)
+
+    def _or(self, q) -> dict[int, float]:
+        if len(q.subqueries) == 1:
+            return self.run(q.subqueries[0])
+        return _boosted(_sum([self.run(sub) for sub in q.subqueries]), q.boost)
+
+    def _and(self, q) -> dict[int, float]:
+        if len(q.subqueries) == 1:
+            return self.run(q.subqueries[0])
+        parts = [self.run(sub) for sub in q.subqueries]
+        if not parts or not all(parts):
+            return {}
+        common = set(min(parts, key=len)).intersection(*parts)
+        return _boosted({d: _tree_sum([p[d] for p in parts]) for d in common}, q.boost)
+
+    def _max(self, q) -> dict[int, float]:
+        if len(q.subqueries) == 1:
+            return self.run(q.subqueries[0])
+        out: dict[int, float] = {}
+        for part in (self.run(sub) for sub in q.subqueries):
+            for d, v in part.items():
+                if v > out.get(d, v - 1):
+                    out[d] = v
+        return _boosted(out, q.boost)
+
+    def _and_maybe(self, q) -> dict[int, float]:
+        a = self.run(q.a)
+        if not a:
+            return {}
+        b = self.run(q.b)
+        return {d: v + b[d] if d in b else v for d, v in a.items()}
+
+    def _and_not(self, q) -> dict[int, float]:
+        a = self.run(q.a)
+        if not a:
+            return {}
+        b = self.run(q.b)
+        return {d: v for d, v in a.items() if d not in b}
+
+    def _not(self, q) -> dict[int, float]:
+        excluded = self.run(q.query)
+        return {d: 1.0 for d in self.table.live if d not in excluded}
+
+    def _score(self, q) -> dict[int, float]:
+        child = self.run(q.child)
+        if not q.scale:
+            return dict.fromkeys(child, q.add + 0.0)
+        return {d: v * q.scale + q.add for d, v in child.items()}
+
+    _handlers = {
+        query.Term: _term, query.Phrase: _phrase, query.Wildcard: _wildcard,
+        query.Every: _every, type(query.NullQuery): _null,
+        query.Or: _or, query.And: _and, _Max: _max,
+        query.AndMaybe: _and_maybe, query.AndNot: _and_not, query.Not: _not, _Score: _score,
+    }
+
+    # -- postings
+
+    def _read(self, fieldname: str, text, positions: bool = False) -> "_Postings":
+        """Every live posting of a term, scored as Whoosh's scorer scores it (BM25F; the weight
+        in fields that are not scored); read once per search."""
+        field = self.s.schema[fieldname]
+        btext = text if isinstance(text, bytes) else field.to_bytes(text)
+        cached = self._postings.get((fieldname, btext))
+        if cached is not None and (cached.values is not None or not positions):
+            return cached
+        ids: list[int] = []
+        weights: list[float] = []
+        values: list | None = [] if positions else None
+        with self.lock:
+            for leaf, offset in self.leaves:
+                if (fieldname, btext) not in leaf:
+                    continue
+                m = leaf.postings(fieldname, btext)
+                if isinstance(m, matching.FilterMatcher):
+                    m = m.child  # the deleted documents, dropped below
+                i, w, v = _read_postings(m, positions)
+                ids += [d + offset for d in i] if offset else i
+                weights += w
+                if positions:
+                    values += v
+            idf = self.s.idf(fieldname, btext) if ids and field.scorable else 0.0
+        if ids and self.table.size != len(self.table.live):
+            live = self.table.live_set
+            keep = [k for k, d in enumerate(ids) if d in live]
+            ids = [ids[k] for k in keep]
+            weights = [weights[k] for k in keep]
+            if positions:
+                values = [values[k] for k in keep]
+        if ids and field.scorable:
+            norms = self.lengths.norms(fieldname)
+            k1p1 = self.k1 + 1
+            scores = [idf * ((tf * k1p1) / (tf + norms[d])) for d, tf in zip(ids, weights)]
+        else:
+            scores = weights
+        postings = _Postings(ids, scores, values, field.format)
+        self._postings[(fieldname, btext)] = postings
+        return postings
+
+
+class _Postings:
+    """One term's postings: document numbers, scores and (when asked for) encoded positions."""
+
+    def __init__(self, ids: list[int], scores: list[float], values: list | None, fmt):
+        self.ids, self.scores, self.values = ids, scores, values
+        self._decode = (None if values is None else _decode_positions
+                        if type(fmt) is formats.Positions else fmt.decoder("positions"))
+        self._where: dict[int, int] | None = None
+        self._positions: dict[int, list[int]] = {}
+
+    def scored(self) -> dict[int, float]:
+        return dict(zip(self.ids, self.scores))
+
+    def where(self) -> dict[int, int]:
+        """docnum -> its place in the lists."""
+        if self._where is None:
+            self._where = dict(zip(self.ids, range(len(self.ids))))
+        return self._where
+
+    def score(self, docnum: int) -> float:
+        return self.scores[self.where()[docnum]]
+
+    def positions(self, docnum: int) -> list[int]:
+        p = self._positions.get(docnum)
+        if p is None:
+            p = self._positions[docnum] = self._decode(self.values[self.where()[docnum]])
+        return p
+
+
+def _decode_positions(value: bytes) -> list[int]:
+    """formats.Positions.decode_positions, faster: a 4-byte count, then the gaps between
+    positions pickled (the pickle's final "." may be left off)."""
+    gaps = value[4:]
+    return list(itertools.accumulate(pickle.loads(gaps if gaps.endswith(b".") else gaps + b".")))
+
+
+def _read_postings(m, positions: bool):
+    """A leaf matcher's postings, block by block where Whoosh's codec lets us."""
+    ids, weights, values = [], [], []
+    if isinstance(m, W3LeafMatcher):
+        while m.is_active():
+            m._read_ids()
+            m._read_weights()
+            ids += m._ids
+            weights += m._weights
+            if positions:
+                m._read_values()
+                values += m._values
+            m._next_block()
+    else:
+        while m.is_active():
+            ids.append(m.id())
+            weights.append(m.weight())
+            if positions:
+                values.append(m.value())
+            m.next()
+    return ids, weights, values
+
+
+def _sum(parts: list[dict]) -> dict[int, float]:
+    parts = [p for p in parts if p]
+    if not parts:
+        return {}
+    out = dict(parts[0])
+    get = out.get
+    for part in parts[1:]:
+        for d, v in part.items():
+            out[d] = get(d, 0.0) + v
+    return out
+
+
+def _tree_sum(values: list[float]) -> float:
+    """Summed as Whoosh's balanced binary tree of matchers sums them."""
+    if len(values) <= 2:
+        return values[0] + values[1] if len(values) == 2 else values[0]
+    half = len(values) // 2
+    return _tree_sum(values[:half]) + _tree_sum(values[half:])
+
+
+def _boosted(scores: dict[int, float], boost: float) -> dict[int, float]:
+    if boost == 1.0:
+        return scores
+    return {d: v * boost for d, v in scores.items()}
+
+
+def _whoosh_scores(searcher, wq) -> dict[int, float]:
+    """Every match of a query with its score, by Whoosh's own matchers: the reference the
+    executor is tested against, and the way to run query types it does not know."""
+    collector = collectors.UnlimitedCollector()
+    searcher.search_with_collector(wq, collector)
+    return {docnum: score for score, docnum in collector.items}
+
 
 # ---------------------------------------------------------------------------------------------
 
 class Engine:
-    """An open index generation: searches and fetches documents. Safe to share between threads:
-    each thread keeps its own Whoosh searcher, opened once (an index generation never changes)."""
+    """An open index generation: searches and fetches documents. Safe to share between threads.
 
-    def __init__(self, directory: Path):
+    One Whoosh searcher serves every thread (an index generation never changes): a searcher per
+    thread maps the whole index into memory once per thread. Whoosh's readers seek in shared
+    files, so every call into Whoosh holds `self.whoosh`; scoring, counting and snippets run
+    outside it, and Python runs one thread at a time anyway.
+
+    `reference=True` scores with Whoosh's own matchers instead of the executor: slow, for tests
+    that check the executor gives the same results."""
+
+    def __init__(self, directory: Path, reference: bool = False):
         self.directory = Path(directory)
         self.ix = index.open_dir(str(self.directory))
-        self._local = threading.local()
-        self._lock = threading.RLock()
-        self._searchers = []
+        self.reference = reference
+        self.whoosh = threading.RLock()
+        self._searcher_obj = None
         self._table: Optional[_DocTable] = None
+        self._lengths: Optional[_Lengths] = None
 
     def close(self) -> None:
-        with self._lock:
-            for s in self._searchers:
-                s.close()
-            self._searchers.clear()
+        with self.whoosh:
+            if self._searcher_obj is not None:
+                self._searcher_obj.close()
+                self._searcher_obj = None
         self.ix.close()
 
     def _searcher(self):
-        s = getattr(self._local, "searcher", None)
-        if s is None:
-            s = self.ix.searcher()
-            self._local.searcher = s
-            with self._lock:
-                self._searchers.append(s)
-        return s
+        if self._searcher_obj is None:
+            with self.whoosh:
+                if self._searcher_obj is None:
+                    self._searcher_obj = self.ix.searcher()
+        return self._searcher_obj
 
     @property
     def table(self) -> _DocTable:
         if self._table is None:
-            with self._lock:
+            with self.whoosh:
                 if self._table is None:
                     self._table = _DocTable(self._searcher().reader())
         return self._table
+
+    def _executor(self, s) -> "_Executor":
+        if self._lengths is None:
+            with self.whoosh:
+                if self._lengths is None:
+                    self._lengths = _Lengths(s, self.whoosh)
+        return _Executor(s, self.table, self._lengths, self.whoosh)
 
     def facet_values(self, facet: str) -> list[str]:
         return list(self.table.distinct.get(facet, []))
 
     def report_paragraphs(self, report_id: str) -> list[dict]:
-        s = self._searcher()
-        hits = s.search(query.Term("report_id", report_id), limit=None, sortedby="position")
-        return [_stored(h) for h in hits]
+        s, docs = self._searcher(), self.table.report_docs(report_id)
+        with self.whoosh:
+            return [_stored_fields(s.stored_fields(d)) for d in docs]
 
     def search(self, tree: q.Group, filters: dict[str, list[str]] | None = None,
                date_from: str | None = None, date_to: str | None = None,
@@ -630,9 +1059,11 @@ class Engine:
         table = self.table
         s = self._searcher()
         compiler = _Compiler(table, s.reader())
-        wq = compiler.compile(tree)
+        with self.whoosh:
+            wq = compiler.compile(tree)
         searched = bool(compiler.scored or compiler.required or compiler.excluded)
         scores: dict[int, float] = {}
+        run = self._executor(s)
         if not searched and tree.items:
             matched: set[int] = set()  # words typed, none searchable (all too common): no match
         elif compiler.scored:
@@ -640,54 +1071,64 @@ class Engine:
             # (Whoosh's own top-N collection is not used: 2.7.4 loses top matches when it
             # prunes a matcher tree holding phrases as the top N fills up, and block-quality
             # skipping is unsafe with the word bonus.)
-            collector = collectors.UnlimitedCollector()
-            s.search_with_collector(wq, collector)
-            scores = {docnum: score for score, docnum in collector.items}
-            matched = _constrained(s, compiler, set(scores))
+            if self.reference:
+                with self.whoosh:
+                    scores = _whoosh_scores(s, wq)
+            else:
+                scores = run.run(wq)
+            matched = _constrained(run, compiler, set(scores))
         else:
-            matched = _constrained(s, compiler, set(s.docs_for_query(query.Every())))
+            matched = _constrained(run, compiler, set(table.live))
 
+        # Facet filters, dates and counts as bitmaps: each facet's counts are the matches that
+        # pass every other facet's selection (and the dates), split by that facet's values.
         selected = {f: {str(v).strip().lower() for v in vals}
                     for f, vals in (filters or {}).items() if f in FACETS and vals}
-        in_dates = _date_test(date_from, date_to)
-        counts = {f: Counter() for f in FACETS}
-        report_hits: Counter = Counter()
-        keep = set()
-        lower, values, dates = table.lower, table.values, table.date
-        for d in matched:
-            if in_dates is not None and not in_dates(dates[d]):
-                continue
-            missed = [f for f, want in selected.items() if lower[f][d] not in want]
-            if not missed:
-                keep.add(d)
-                report_hits[table.report[d]] += 1
-                for f in FACETS:
-                    counts[f][values[f][d]] += 1
-            elif len(missed) == 1:
-                counts[missed[0]][values[missed[0]][d]] += 1
+        passing = {f: table.columns[f].union(table.columns[f].codes_of(want))
+                   for f, want in selected.items()}
+        base = _bitmap(matched, table.size)
+        dates = table.in_dates(date_from, date_to)
+        if dates is not None:
+            base &= dates
+        keep = base
+        for bits in passing.values():
+            keep &= bits
+        counts = {}
+        for f in FACETS:
+            within = base
+            for g, bits in passing.items():
+                if g != f:
+                    within &= bits
+            column = table.columns[f]
+            counts[f] = {v: n for v, bits in zip(column.names, column.bits)
+                         if v and (n := (within & bits).bit_count())}
 
-        total = len(keep)
+        total = keep.bit_count()
+        report_hits = {name: n for name, bits in zip(table.reports.names, table.reports.bits)
+                       if (n := (keep & bits).bit_count())}
+        kept = matched if not passing and dates is None else set(_members(keep, table.size))
         start = (page - 1) * limit
         hits: list[tuple[int, float | None]] = []
         if start < total:
             if not compiler.scored:
-                hits = [(d, None) for d in self._browse_order(keep, sort)[start:start + limit]]
+                order = (d for d in table.browse_order(sort) if d in kept)
+                hits = [(d, None) for d in itertools.islice(order, start, start + limit)]
             else:
-                pairs = ((d, scores[d]) for d in keep)
-                best_first = lambda h: (-h[1], h[0])  # noqa: E731
+                pairs = ((d, scores[d]) for d in kept)
                 if sort in ("newest", "oldest"):
-                    ranked = sorted(pairs, key=best_first)
-                    ranked.sort(key=lambda h: _date_key(table.date[h[0]], sort),
-                                reverse=(sort == "newest"))
+                    rank = table.date_rank(sort)
+                    key = lambda h: (rank[h[0]], -h[1], h[0])  # noqa: E731
                 else:
-                    ranked = heapq.nsmallest(start + limit, pairs, key=best_first)
-                hits = ranked[start:start + limit]
+                    key = lambda h: (-h[1], h[0])  # noqa: E731
+                hits = heapq.nsmallest(start + limit, pairs, key=key)[start:]
 
+        with self.whoosh:
+            stored = [s.stored_fields(docnum) for docnum, _ in hits]
         out = []
-        for docnum, score in hits:
-            doc = _stored_fields(s.stored_fields(docnum))
+        for (docnum, score), fields in zip(hits, stored):
+            doc = _stored_fields(fields)
             doc["score"] = round(score, 4) if score is not None else None
-            doc["report_hits"] = report_hits[doc["report_id"]]
+            doc["report_hits"] = report_hits.get(doc["report_id"], 0)
             doc["snippet"] = snippet(doc["text"] or "", self._spans(doc["text"] or "",
                                                                     compiler.highlight),
                                      width=snippet_chars)
@@ -696,7 +1137,7 @@ class Engine:
         facets = {}
         for f in FACETS:
             rows = [{"value": int(v) if f == "year" and v.isdigit() else v, "count": c}
-                    for v, c in counts[f].items() if v]
+                    for v, c in counts[f].items()]
             if f == "year":
                 rows.sort(key=lambda r: str(r["value"]), reverse=True)
             else:
@@ -711,13 +1152,6 @@ class Engine:
         return {"total": total, "reports": len(report_hits), "results": out, "facets": facets,
                 "searched": searched,
                 "notices": compiler.notices}
-
-    def _browse_order(self, docnums: set, sort: str) -> list[int]:
-        """No words to rank by: newest report first (oldest if asked), in reading order."""
-        t = self.table
-        ordered = sorted(docnums, key=lambda d: (t.report[d], t.position[d]))
-        ordered.sort(key=lambda d: _date_key(t.date[d], sort), reverse=(sort != "oldest"))
-        return ordered
 
     def _spans(self, text: str, hl: _Highlight) -> list[tuple[int, int]]:
         """Character spans of the query's words, phrases and wildcards in `text`."""
@@ -743,15 +1177,22 @@ class Engine:
         """How many paragraphs a query matches, without filters (for "did you mean")."""
         s = self._searcher()
         compiler = _Compiler(self.table, s.reader())
-        wq = compiler.compile(tree)
+        with self.whoosh:
+            wq = compiler.compile(tree)
         if wq is None and not compiler.required:
             return 0
-        docs = set(s.docs_for_query(wq if wq is not None else query.Every()))
-        return len(_constrained(s, compiler, docs))
+        run = self._executor(s)
+        docs = run.docs(wq) if wq is not None else set(self.table.live)
+        return len(_constrained(run, compiler, docs))
 
     def corrections(self, words: Iterable[str]) -> dict[str, str]:
         """Better-attested spellings of rare or unknown words, from the unstemmed words."""
         reader = self._searcher().reader()
+        with self.whoosh:
+            return self._corrections(reader, words)
+
+    @staticmethod
+    def _corrections(reader, words: Iterable[str]) -> dict[str, str]:
         out = {}
         for word in words:
             w = word.lower()
@@ -773,25 +1214,13 @@ class Engine:
         return out
 
 
-def _constrained(searcher, compiler: _Compiler, docs: set[int]) -> set[int]:
+def _constrained(run: _Executor, compiler: _Compiler, docs: set[int]) -> set[int]:
     """`docs` less those failing the query's top-level required and excluded items."""
     for required in compiler.required:
-        docs &= set(searcher.docs_for_query(required))
+        docs &= run.docs(required)
     for excluded in compiler.excluded:
-        docs -= set(searcher.docs_for_query(excluded))
+        docs -= run.docs(excluded)
     return docs
-
-
-def _date_test(date_from: str | None, date_to: str | None):
-    if not date_from and not date_to:
-        return None
-    lo, hi = date_from or "", date_to or ""
-
-    def test(date: str) -> bool:
-        if not date:
-            return False
-        return (not lo or date[:len(lo)] >= lo) and (not hi or date[:len(hi)] <= hi)
-    return test
 
 
 def _date_key(date: str, sort: str) -> str:
