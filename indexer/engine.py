@@ -979,6 +979,12 @@ def _boosted(scores: dict[int, float], boost: float) -> dict[int, float]:
     return {d: v * boost for d, v in scores.items()}
 
 
+# Whoosh picks another Or for indexes under 5,000 documents (preloaded scores), which scores
+# each wildcard expansion 1 instead of its BM25F and drops documents whose scores sum to 0 (a
+# bracketed OR of facet filters). The executor, and so the reference, behave as in a large index.
+query.Or.matcher_type = query.Or.DEFAULT_MATCHER
+
+
 def _whoosh_scores(searcher, wq) -> dict[int, float]:
     """Every match of a query with its score, by Whoosh's own matchers: the reference the
     executor is tested against, and the way to run query types it does not know."""
