@@ -75,6 +75,8 @@ PROXIMITY_WEIGHT = 0.5    # two adjacent query words found within PROXIMITY_SLOP
                           # much of one word's score (the pair scores as two words)
 PROXIMITY_SLOP = 4
 HEADING_BOOST = 2.0
+SPARSE_LOOKUP = 64        # a phrase's word is looked up document by document, not read whole,
+                          # when it is in this many times more documents than remain candidates
 FEW_RESULTS = 5           # below this many matches, "did you mean" is worked out
 
 
@@ -300,6 +302,23 @@ class _Highlight:
 
 def tokens(text: str) -> list[str]:
     return [t.text for t in STEM(text, mode="query")]
+
+
+_TOKENIZER, _, _STOPS, _ = STEM.items
+
+
+def stemmed_words(text: str) -> list[tuple[str, int, int]]:
+    """(stemmed word, start, end) for each word of `text` the index holds, in order: what
+    STEM(text, chars=True) yields, without its token objects and generator layers (snippets
+    analyse every shown paragraph)."""
+    stops, shortest, longest = _STOPS.stops, _STOPS.min, _STOPS.max
+    out = []
+    for m in _TOKENIZER.expression.finditer(text):
+        word = m.group(0).lower()
+        if len(word) >= shortest and (longest is None or len(word) <= longest) \
+                and word not in stops:
+            out.append((stem(word), m.start(), m.end()))
+    return out
 
 
 def _words_query(toks: list[str], boost: float = 1.0):
@@ -757,25 +776,48 @@ class _Executor:
         return _boosted(found, q.boost)
 
     def _phrase_matches(self, q) -> dict[int, float]:
-        words = [self._read(q.fieldname, w, positions=True) for w in q.words]
-        if not all(w.ids for w in words):
+        fieldname = q.fieldname
+        with self.lock:
+            reader = self.s.reader()
+            frequency = [reader.doc_frequency(fieldname, w) for w in q.words]
+        if not all(frequency):
             return {}
-        rarest = min(words, key=lambda w: len(w.ids))
-        candidates = set(rarest.ids).intersection(*(w.where() for w in words if w is not rarest))
-        slop = q.slop
+        # Rarest word first; a far commoner word is looked up only in the documents left.
+        words: list = [None] * len(q.words)
+        candidates: set[int] | None = None
+        for i in sorted(range(len(q.words)), key=frequency.__getitem__):
+            if candidates is not None and len(candidates) * SPARSE_LOOKUP < frequency[i]:
+                words[i] = self._read(fieldname, q.words[i], positions=True, only=candidates)
+            else:
+                words[i] = self._read(fieldname, q.words[i], positions=True)
+            found = words[i].where()
+            candidates = set(found) if candidates is None else candidates.intersection(found)
+            if not candidates:
+                return {}
         out = {}
+        seen: dict[tuple, bool] = {}  # the same positions recur (a heading on many paragraphs)
+        decode, slop = words[0].decode, q.slop
+        if len(words) == 2:  # most phrases: the same as below, unrolled
+            (where_a, values_a, scores_a), (where_b, values_b, scores_b) = (
+                (w.where(), w.values, w.scores) for w in words)
+            for d in candidates:
+                i, j = where_a[d], where_b[d]
+                key = (values_a[i], values_b[j])
+                chained = seen.get(key)
+                if chained is None:
+                    chained = seen[key] = _chained([decode(key[0]), decode(key[1])], slop)
+                if chained:
+                    out[d] = scores_a[i] + scores_b[j]
+            return out
+        lists = [(w.where(), w.values, w.scores) for w in words]
         for d in candidates:
-            ends = words[0].positions(d)
-            for w in words[1:]:
-                if slop == 1:
-                    ends = [p for p in w.positions(d) if p - 1 in ends]
-                else:
-                    ends = [p for p in w.positions(d)
-                            if any(0 < p - e <= slop for e in ends)]
-                if not ends:
-                    break
-            if ends:
-                out[d] = _tree_sum([w.score(d) for w in words])
+            at = [(where[d], values, scores) for where, values, scores in lists]
+            key = tuple(values[i] for i, values, _ in at)
+            chained = seen.get(key)
+            if chained is None:
+                chained = seen[key] = _chained([decode(v) for v in key], slop)
+            if chained:
+                out[d] = _tree_sum([scores[i] for i, _, scores in at])
         return out
 
     def _wildcard(self, q) -> dict[int, float]:
@@ -852,9 +894,11 @@ class _Executor:
 
     # -- postings
 
-    def _read(self, fieldname: str, text, positions: bool = False) -> "_Postings":
-        """Every live posting of a term, scored as Whoosh's scorer scores it (BM25F; the weight
-        in fields that are not scored); read once per search."""
+    def _read(self, fieldname: str, text, positions: bool = False,
+              only: set[int] | None = None) -> "_Postings":
+        """Every live posting of a term (or only those of the documents `only`), scored as
+        Whoosh's scorer scores it (BM25F; the weight in fields that are not scored). A whole
+        list is read once per search."""
         field = self.s.schema[fieldname]
         btext = text if isinstance(text, bytes) else field.to_bytes(text)
         cached = self._postings.get((fieldname, btext))
@@ -870,7 +914,12 @@ class _Executor:
                 m = leaf.postings(fieldname, btext)
                 if isinstance(m, matching.FilterMatcher):
                     m = m.child  # the deleted documents, dropped below
-                i, w, v = _read_postings(m, positions)
+                if only is None:
+                    i, w, v = _read_postings(m, positions)
+                else:
+                    end = offset + leaf.doc_count_all()
+                    i, w, v = _look_up_postings(m, sorted(d - offset for d in only
+                                                          if offset <= d < end))
                 ids += [d + offset for d in i] if offset else i
                 weights += w
                 if positions:
@@ -890,7 +939,8 @@ class _Executor:
         else:
             scores = weights
         postings = _Postings(ids, scores, values, field.format)
-        self._postings[(fieldname, btext)] = postings
+        if only is None:
+            self._postings[(fieldname, btext)] = postings
         return postings
 
 
@@ -899,10 +949,9 @@ class _Postings:
 
     def __init__(self, ids: list[int], scores: list[float], values: list | None, fmt):
         self.ids, self.scores, self.values = ids, scores, values
-        self._decode = (None if values is None else _decode_positions
-                        if type(fmt) is formats.Positions else fmt.decoder("positions"))
+        self.decode = (None if values is None else _decode_positions
+                       if type(fmt) is formats.Positions else fmt.decoder("positions"))
         self._where: dict[int, int] | None = None
-        self._positions: dict[int, list[int]] = {}
 
     def scored(self) -> dict[int, float]:
         return dict(zip(self.ids, self.scores))
@@ -913,16 +962,21 @@ class _Postings:
             self._where = dict(zip(self.ids, range(len(self.ids))))
         return self._where
 
-    def score(self, docnum: int) -> float:
-        return self.scores[self.where()[docnum]]
 
-    def positions(self, docnum: int) -> list[int]:
-        p = self._positions.get(docnum)
-        if p is None:
-            p = self._positions[docnum] = self._decode(self.values[self.where()[docnum]])
-        return p
+def _chained(positions: list[list[int]], slop: int) -> bool:
+    """Whether a position of each word follows one of the word before by 1 to `slop`."""
+    ends = positions[0]
+    for following in positions[1:]:
+        if slop == 1:
+            ends = [p for p in following if p - 1 in ends]
+        else:
+            ends = [p for p in following if any(0 < p - e <= slop for e in ends)]
+        if not ends:
+            return False
+    return True
 
 
+@lru_cache(maxsize=1 << 16)  # most encodings recur: a word once at position 5, ...
 def _decode_positions(value: bytes) -> list[int]:
     """formats.Positions.decode_positions, faster: a 4-byte count, then the gaps between
     positions pickled (the pickle's final "." may be left off)."""
@@ -935,9 +989,9 @@ def _read_postings(m, positions: bool):
     ids, weights, values = [], [], []
     if isinstance(m, W3LeafMatcher):
         while m.is_active():
-            m._read_ids()
+            m._read_data()
+            ids += m._data[0] if m._byteids else itertools.accumulate(m._data[0])
             m._read_weights()
-            ids += m._ids
             weights += m._weights
             if positions:
                 m._read_values()
@@ -950,6 +1004,20 @@ def _read_postings(m, positions: bool):
             if positions:
                 values.append(m.value())
             m.next()
+    return ids, weights, values
+
+
+def _look_up_postings(m, docnums: list[int]):
+    """The postings of the documents `docnums` (ascending), skipping the blocks between."""
+    ids, weights, values = [], [], []
+    for d in docnums:
+        if not m.is_active():
+            break
+        m.skip_to(d)
+        if m.is_active() and m.id() == d:
+            ids.append(d)
+            weights.append(m.weight())
+            values.append(m.value())
     return ids, weights, values
 
 
@@ -1120,13 +1188,14 @@ class Engine:
                 order = (d for d in table.browse_order(sort) if d in kept)
                 hits = [(d, None) for d in itertools.islice(order, start, start + limit)]
             else:
-                pairs = ((d, scores[d]) for d in kept)
+                every = kept is matched and len(matched) == len(scores)
+                ranked = scores if every else {d: scores[d] for d in kept}
                 if sort in ("newest", "oldest"):
                     rank = table.date_rank(sort)
-                    key = lambda h: (rank[h[0]], -h[1], h[0])  # noqa: E731
+                    hits = heapq.nsmallest(start + limit, ranked.items(),
+                                           key=lambda h: (rank[h[0]], -h[1], h[0]))[start:]
                 else:
-                    key = lambda h: (-h[1], h[0])  # noqa: E731
-                hits = heapq.nsmallest(start + limit, pairs, key=key)[start:]
+                    hits = _best(ranked, start + limit)[start:]
 
         with self.whoosh:
             stored = [s.stored_fields(docnum) for docnum, _ in hits]
@@ -1163,9 +1232,7 @@ class Engine:
         """Character spans of the query's words, phrases and wildcards in `text`."""
         if not (hl.terms or hl.phrases or hl.patterns) or not text:
             return []
-        toks = [(t.text, t.startchar, t.endchar)
-                for t in STEM(text, chars=True, positions=True, removestops=False, mode="index")
-                if not t.stopped]
+        toks = stemmed_words(text)
         spans = []
         for i, (term, a, b) in enumerate(toks):
             if term in hl.terms:
@@ -1218,6 +1285,17 @@ class Engine:
             if best and (best_df >= max(3, 5 * df) if df else best_df >= 1):
                 out[word] = best
         return out
+
+
+def _best(scores: dict[int, float], n: int) -> list[tuple[int, float]]:
+    """The `n` best (docnum, score), highest score first, then lowest docnum."""
+    top = heapq.nlargest(n, scores.values())  # floats only: much faster than with a key
+    if not top:
+        return []
+    floor = top[-1] if len(top) == n else -math.inf
+    best = [(d, v) for d, v in scores.items() if v >= floor]
+    best.sort(key=lambda h: (-h[1], h[0]))
+    return best[:n]
 
 
 def _constrained(run: _Executor, compiler: _Compiler, docs: set[int]) -> set[int]:

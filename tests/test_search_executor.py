@@ -168,3 +168,16 @@ def test_report_paragraphs_come_in_reading_order_without_deleted_ones(updated_in
             assert [p["position"] for p in got] == sorted(p["position"] for p in got)
     finally:
         eng.close()
+
+
+def test_snippet_words_are_the_analyzers_words(seed_reader):
+    # Snippets find the query's words with a lean copy of the index's analyzer.
+    from indexer.engine import STEM, stemmed_words
+    texts = [p["text"] for rid in seed_reader.reports
+             for p in seed_reader.engine.report_paragraphs(rid)]
+    texts += ["GPs' and SCRs; e.g. U.S.A. 3.5 per-cent", "The of and a", "Café naïve — x y"]
+    for text in texts:
+        expected = [(t.text, t.startchar, t.endchar)
+                    for t in STEM(text, chars=True, positions=True, removestops=False,
+                                  mode="index") if not t.stopped]
+        assert stemmed_words(text) == expected
