@@ -238,7 +238,7 @@ def build(corpus: Path, index_dir: Path, show_progress: bool | None = None, jobs
                 summary.removed = len(stale)
             else:
                 fresh = [reports[rel] for rel in sorted(reports)]
-                engine.write_index(generation, (d for r in fresh for d in r.documents()))
+                engine.write_index(generation, (d for r in fresh for d in r.documents()), jobs=jobs)
             summary.added = len(fresh)
             summary.reports = len(reports)
             summary.paragraphs = sum(len(r.paragraphs) for r in reports.values())

@@ -181,3 +181,25 @@ def test_snippet_words_are_the_analyzers_words(seed_reader):
                     for t in STEM(text, chars=True, positions=True, removestops=False,
                                   mode="index") if not t.stopped]
         assert stemmed_words(text) == expected
+
+
+def test_an_index_written_by_two_processes_numbers_and_ranks_as_one_writer(tmp_path):
+    reports = [parse_file(p, CORPUS) for p in corpus_files(CORPUS)]
+    engines = []
+    for jobs in (1, 2):
+        engine_mod.write_index(tmp_path / f"jobs{jobs}", (d for r in reports for d in r.documents()),
+                               jobs=jobs)
+        engines.append(Engine(tmp_path / f"jobs{jobs}"))
+    one, two = engines
+    try:
+        assert one.table.size == two.table.size == sum(len(r.paragraphs) for r in reports)
+        for text in QUERIES[:20]:
+            a, b = (search(e, SearchParams(q=text, limit=30)) for e in engines)
+            assert [r["id"] for r in a["results"]] == [r["id"] for r in b["results"]]
+            assert [r["score"] for r in a["results"]] == [r["score"] for r in b["results"]]
+            assert a["facets"] == b["facets"]
+        for report in reports:
+            assert one.report_paragraphs(report.report_id) == two.report_paragraphs(report.report_id)
+    finally:
+        one.close()
+        two.close()
