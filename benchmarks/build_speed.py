@@ -97,6 +97,8 @@ def main() -> None:
         print(f"baseline (pypdfium2 plain text only): {base_s:7.1f} s  {pages / base_s:7.1f} pages/s")
         print(f"cold build:                           {cold_s:7.1f} s  {pages / cold_s:7.1f} pages/s"
               f"  {cold.paragraphs / cold_s:7.0f} paragraphs/s  = {cold_s / base_s:.1f} x baseline")
+        print("  of which " + ", ".join(f"{stage} {s:.1f} s" for stage, s in cold.seconds.items())
+              + " (parse: read cached or parse new reports; write: the index and its files)")
         print(f"rebuild, nothing changed:             {same_s:7.2f} s")
         print(f"rebuild, one report changed:          {one_s:7.2f} s  ({one.parsed} parsed, "
               f"{one.added} written, {one.removed} removed)")

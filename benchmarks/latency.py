@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import socket
 import sqlite3
 import statistics
@@ -138,24 +139,18 @@ def percentile(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--index", type=Path, default=ROOT / "index")
-    ap.add_argument("--clients", type=int, default=4)
-    ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--datasette", default=str(ROOT / "benchmarks/.venv-datasette/bin/datasette"))
-    ap.add_argument("--json", type=Path, help="also write the figures here")
-    a = ap.parse_args()
-
+def measure(index_dir: Path, datasette: str, clients: int = 4, rounds: int = 3) -> dict:
+    """Serve `index_dir` with ofsted-search and its paragraphs with Datasette, load both with the
+    same queries; returns each system's figures and the index's size."""
     work = Path(tempfile.mkdtemp(prefix="latency-"))
     db = work / "paragraphs.db"
-    paragraphs = export_sqlite(a.index, db)
-    print(f"{paragraphs} paragraphs; index {du_mib(a.index):.0f} MiB; SQLite {db.stat().st_size / 2**20:.0f} MiB")
-
+    paragraphs = export_sqlite(index_dir, db)
+    sizes = {"paragraphs": paragraphs, "index_mib": du_mib(index_dir),
+             "sqlite_mib": db.stat().st_size / 2**20}
     p_ours, p_ds = free_port(), free_port()
-    ours = subprocess.Popen([sys.executable, "-m", "indexer.cli", "serve", "--index", str(a.index),
+    ours = subprocess.Popen([sys.executable, "-m", "indexer.cli", "serve", "--index", str(index_dir),
                              "--port", str(p_ours)], cwd=ROOT, stderr=subprocess.DEVNULL)
-    ds = subprocess.Popen([a.datasette, "serve", str(db), "--host", "127.0.0.1", "--port", str(p_ds),
+    ds = subprocess.Popen([datasette, "serve", str(db), "--host", "127.0.0.1", "--port", str(p_ds),
                            "--setting", "facet_time_limit_ms", "60000",
                            "--setting", "sql_time_limit_ms", "60000",
                            "--setting", "default_facet_size", "30"],
@@ -171,10 +166,10 @@ def main() -> None:
         for urls in targets.values():  # warm caches on both sides
             load(urls, 1)
         results = {name: ([], 0) for name in targets}
-        for r in range(a.rounds):
+        for r in range(rounds):
             order = list(targets) if r % 2 == 0 else list(reversed(targets))
             for name in order:
-                lat, err = load(targets[name], a.clients)
+                lat, err = load(targets[name], clients)
                 results[name] = (results[name][0] + lat, results[name][1] + err)
         figures = {}
         for name, proc in (("ofsted-search", ours), ("datasette", ds)):
@@ -185,22 +180,42 @@ def main() -> None:
                              "p95_ms": percentile(lat, 95) * 1000,
                              "mean_ms": statistics.mean(lat) * 1000,
                              "rss_mib": now, "peak_rss_mib": peak}
-        print(f"\n{a.clients} concurrent clients, {len(QUERIES) * len(FILTERS)} queries x "
-              f"{a.rounds} rounds each")
-        print(f"{'':14} {'requests':>8} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8} {'mean ms':>8} "
-              f"{'RSS MiB':>8} {'peak MiB':>8}")
-        for name, f in figures.items():
-            print(f"{name:14} {f['requests']:8d} {f['errors']:6d} {f['p50_ms']:8.1f} "
-                  f"{f['p95_ms']:8.1f} {f['mean_ms']:8.1f} {f['rss_mib']:8.0f} {f['peak_rss_mib']:8.0f}")
-        o, d = figures["ofsted-search"], figures["datasette"]
-        print(f"\nratio ofsted-search / datasette: p50 {o['p50_ms'] / d['p50_ms']:.2f}, "
-              f"p95 {o['p95_ms'] / d['p95_ms']:.2f}")
-        if a.json:
-            a.json.write_text(json.dumps(figures, indent=2))
+        return dict(sizes, **figures)
     finally:
         for proc in (ours, ds):
             proc.terminate()
             proc.wait()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def report(figures: dict, clients: int, rounds: int) -> None:
+    print(f"{figures['paragraphs']} paragraphs; index {figures['index_mib']:.0f} MiB; "
+          f"SQLite {figures['sqlite_mib']:.0f} MiB")
+    print(f"{clients} concurrent clients, {len(QUERIES) * len(FILTERS)} queries x "
+          f"{rounds} rounds each")
+    print(f"{'':14} {'requests':>8} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8} {'mean ms':>8} "
+          f"{'RSS MiB':>8} {'peak MiB':>8}")
+    for name in ("ofsted-search", "datasette"):
+        f = figures[name]
+        print(f"{name:14} {f['requests']:8d} {f['errors']:6d} {f['p50_ms']:8.1f} "
+              f"{f['p95_ms']:8.1f} {f['mean_ms']:8.1f} {f['rss_mib']:8.0f} {f['peak_rss_mib']:8.0f}")
+    o, d = figures["ofsted-search"], figures["datasette"]
+    print(f"ratio ofsted-search / datasette: p50 {o['p50_ms'] / d['p50_ms']:.2f}, "
+          f"p95 {o['p95_ms'] / d['p95_ms']:.2f}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--index", type=Path, default=ROOT / "index")
+    ap.add_argument("--clients", type=int, default=4)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--datasette", default=str(ROOT / "benchmarks/.venv-datasette/bin/datasette"))
+    ap.add_argument("--json", type=Path, help="also write the figures here")
+    a = ap.parse_args()
+    figures = measure(a.index, a.datasette, a.clients, a.rounds)
+    report(figures, a.clients, a.rounds)
+    if a.json:
+        a.json.write_text(json.dumps(figures, indent=2))
 
 
 def du_mib(index_dir: Path) -> float:

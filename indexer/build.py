@@ -14,6 +14,7 @@ import os
 import shutil
 import signal
 import sys
+import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -52,6 +53,7 @@ class BuildSummary:
     up_to_date: bool = False
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path under corpus, reason)
     generation: Path | None = None
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time of each stage
 
     def lines(self) -> list[str]:
         if self.up_to_date:
@@ -192,6 +194,7 @@ def build(corpus: Path, index_dir: Path, show_progress: bool | None = None, jobs
         if full:
             shutil.rmtree(cache.folder, ignore_errors=True)
 
+        clock = time.perf_counter()
         files, summary.skipped = scan(corpus, previous if same_code else {})
         files = _drop_duplicates(files, summary.skipped)
         wanted = {f.rel: f.report_id for f in files}
@@ -207,6 +210,8 @@ def build(corpus: Path, index_dir: Path, show_progress: bool | None = None, jobs
                 raise SkippedInStrictMode(summary)
             return summary
 
+        summary.seconds["scan"] = time.perf_counter() - clock
+        clock = time.perf_counter()
         todo = [f for f in files if cache.get(f.report_id) is None]
         for report_id, result in parse_files(todo, corpus, jobs, progress).items():
             cache.put(report_id, result)
@@ -225,6 +230,8 @@ def build(corpus: Path, index_dir: Path, show_progress: bool | None = None, jobs
         if not reports:
             raise NothingToIndex(f"no usable report under {corpus}; the index was not changed")
 
+        summary.seconds["parse"] = time.perf_counter() - clock
+        clock = time.perf_counter()
         # Reports already in the live generation, unchanged: kept in place when code is the same.
         indexed_before = set(previous.get("indexed", [])) if same_code and live else set()
         kept = {rel for rel in reports if rel in indexed_before and previous_ids[rel] == wanted[rel]}
@@ -249,6 +256,7 @@ def build(corpus: Path, index_dir: Path, show_progress: bool | None = None, jobs
                             indexed=sorted(reports), skipped=summary.skipped)
             (generation / MANIFEST).write_text(json.dumps(manifest), "utf-8")
             store.publish_generation(index_dir, generation)
+            summary.seconds["write"] = time.perf_counter() - clock
         except BaseException:
             shutil.rmtree(generation, ignore_errors=True)
             raise

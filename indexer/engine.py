@@ -1177,7 +1177,7 @@ class Engine:
     def search(self, tree: q.Group, filters: dict[str, list[str]] | None = None,
                date_from: str | None = None, date_to: str | None = None,
                sort: str = "relevance", page: int = 1, limit: int = 20,
-               snippet_chars: int = 300) -> dict:
+               snippet_chars: int | None = 300) -> dict:
         """Search with a parsed (and glossary-expanded) query tree.
 
         `filters` maps a facet to the values selected (OR within a facet, AND across facets,
@@ -1258,9 +1258,12 @@ class Engine:
             doc = _stored_fields(fields)
             doc["score"] = round(score, 4) if score is not None else None
             doc["report_hits"] = report_hits.get(doc["report_id"], 0)
-            doc["snippet"] = snippet(doc["text"] or "", self._spans(doc["text"] or "",
-                                                                    compiler.highlight),
-                                     width=snippet_chars)
+            if snippet_chars:
+                doc["snippet"] = snippet(doc["text"] or "",
+                                         self._spans(doc["text"] or "", compiler.highlight),
+                                         width=snippet_chars)
+            else:
+                doc["snippet"] = None  # not wanted (a CSV export)
             out.append(doc)
 
         facets = {}

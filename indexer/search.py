@@ -35,9 +35,13 @@ class SearchParams:
     limit: int = 20
 
 
-def search(engine: Engine, params: SearchParams, glossary: Glossary | None = None) -> dict:
-    """Run one search; raises SearchError only for bad parameters, never for a bad query."""
-    page, limit, sort = _checked_paging(params)
+def search(engine: Engine, params: SearchParams, glossary: Glossary | None = None, *,
+           snippets: bool = True, max_limit: int = MAX_LIMIT) -> dict:
+    """Run one search; raises SearchError only for bad parameters, never for a bad query.
+
+    `snippets=False` leaves each result's snippet null and `max_limit` raises the page size
+    allowed: for an export that wants every match's text in one search."""
+    page, limit, sort = _checked_paging(params, max_limit)
     date_from = _checked_date(params.date_from, "from")
     date_to = _checked_date(params.date_to, "to")
     if date_from and date_to and date_from[:len(date_to)] > date_to:
@@ -49,7 +53,7 @@ def search(engine: Engine, params: SearchParams, glossary: Glossary | None = Non
     parsed = q.parse(params.q or "")
     tree, expansions = (glossary or default_glossary()).expand(parsed.tree)
     out = engine.search(tree, filters, date_from=date_from, date_to=date_to, sort=sort,
-                        page=page, limit=limit)
+                        page=page, limit=limit, snippet_chars=300 if snippets else None)
     notices = parsed.notices + out["notices"]
     if not parsed.empty and not out["searched"]:
         notices.append("The query has only very common words (like \"the\" or \"of\"), "
@@ -76,15 +80,15 @@ def search(engine: Engine, params: SearchParams, glossary: Glossary | None = Non
     }
 
 
-def _checked_paging(params: SearchParams) -> tuple[int, int, str]:
+def _checked_paging(params: SearchParams, max_limit: int = MAX_LIMIT) -> tuple[int, int, str]:
     try:
         page, limit = int(params.page), int(params.limit)
     except (TypeError, ValueError):
         raise SearchError("page and limit must be whole numbers") from None
     if page < 1:
         raise SearchError("page must be 1 or more")
-    if not 1 <= limit <= MAX_LIMIT:
-        raise SearchError(f"limit must be between 1 and {MAX_LIMIT}")
+    if not 1 <= limit <= max_limit:
+        raise SearchError(f"limit must be between 1 and {max_limit}")
     sort = (params.sort or "relevance").lower()
     if sort not in SORTS:
         raise SearchError(f"sort must be one of: {', '.join(SORTS)}")

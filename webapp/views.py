@@ -7,7 +7,9 @@ from flask import (Blueprint, Response, abort, current_app, g, jsonify, render_t
                    send_from_directory, stream_with_context, url_for)
 from werkzeug.exceptions import NotFound
 
-from indexer.search import SearchParams, search
+from indexer.glossary import default_glossary
+from indexer.query import parse
+from indexer.search import search
 
 from . import export, present
 from .anchors import unique_anchors
@@ -18,7 +20,7 @@ bp = Blueprint("search", __name__)
 
 API_MAX_LIMIT = 100
 CSV_MAX_ROWS = 10_000
-CSV_BATCH = 500
+CSV_BATCH = CSV_MAX_ROWS  # one search: each search scores every match, so batches repeat it
 
 
 def index():
@@ -29,10 +31,11 @@ def index():
     return g.index_snapshot
 
 
-def run_search(state: SearchState, limit: int = PAGE_SIZE, page: int | None = None) -> dict:
+def run_search(state: SearchState, limit: int = PAGE_SIZE, page: int | None = None,
+               **options) -> dict:
     """The search JSON for `state`. A query the engine cannot read becomes a BadSearch (400)."""
     try:
-        return search(index().engine, state.to_params(limit=limit, page=page))
+        return search(index().engine, state.to_params(limit=limit, page=page), **options)
     except BadSearch:
         raise
     except ValueError as e:  # the search layer's way of saying the query cannot be read
@@ -147,7 +150,8 @@ def search_csv():
     state = SearchState.from_args(request.args)
     hits, page = [], 1
     while len(hits) < CSV_MAX_ROWS:
-        result = run_search(state, limit=CSV_BATCH, page=page)
+        result = run_search(state, limit=CSV_BATCH, page=page, snippets=False,
+                            max_limit=CSV_MAX_ROWS)
         hits += result["results"]
         if not result["results"] or len(hits) >= result["total"]:
             break
@@ -197,15 +201,16 @@ def report_page(report_id):
 
 
 def glossary_terms(q: str) -> list[str]:
-    """What the search also looked for (the glossary's expansions of the query), to mark too."""
+    """What the search also looked for (the glossary's expansions of the query), to mark too.
+    The same expansions the search JSON lists, without running the search."""
     if not q:
         return []
     try:
-        result = search(index().engine, SearchParams(q=q, limit=1))
+        _, expansions = default_glossary().expand(parse(q).tree)
     except ValueError:
         return []
     terms = []
-    for item in result.get("expansions") or []:
+    for item in expansions or []:
         if isinstance(item, dict):
             terms += [str(t) for t in (item.get("also") or []) + (item.get("related") or []) if t]
     return terms
