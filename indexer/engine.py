@@ -757,9 +757,9 @@ class _Lengths:
     def __init__(self, searcher, lock):
         self._searcher = searcher
         self._lock = lock  # the engine's lock on Whoosh
-        self._norms: dict[str, array] = {}
+        self._norms: dict[str, list[float]] = {}
 
-    def norms(self, field: str) -> array:
+    def norms(self, field: str) -> list[float]:
         norms = self._norms.get(field)
         if norms is None:
             with self._lock:
@@ -767,12 +767,12 @@ class _Lengths:
                 self._norms[field] = norms
         return norms
 
-    def _read(self, field: str) -> array:
+    def _read(self, field: str) -> list[float]:
         s = self._searcher
         w = s.weighting
         k1, b = w.K1, w._field_B.get(field, w.B)
         avgfl = s.avg_field_length(field) or 1
-        out = array("d")
+        out: list[float] = []  # a list, not an array: indexing it creates no float objects
         for leaf, _offset in s.reader().leaf_readers():
             # A document without the field has length None; no posting ever asks for it.
             lengths = (leaf.doc_field_length(d, field, 1) or 0 for d in range(leaf.doc_count_all()))
@@ -1165,6 +1165,14 @@ class Engine:
                 if self._lengths is None:
                     self._lengths = _Lengths(s, self.whoosh)
         return _Executor(s, self.table, self._lengths, self.whoosh)
+
+    def warm(self) -> None:
+        """Load what the first search would otherwise load: the per-document table and the
+        length norms of the fields every query scores."""
+        s = self._searcher()
+        lengths = self._executor(s).lengths
+        for fieldname in ("text", "heading"):
+            lengths.norms(fieldname)
 
     def facet_values(self, facet: str) -> list[str]:
         return list(self.table.distinct.get(facet, []))
