@@ -135,8 +135,11 @@ def parse_files(todo: list[SourceFile], corpus: Path, jobs: int, progress) -> di
     bar = progress(range(len(todo)))
     ticks = iter(bar)
     # fork: workers inherit the imported parser instead of importing it again.
+    # Largest files first, so that no long parse is left running alone at the end.
+    largest_first = sorted(todo, key=lambda f: -f.size)
     with ProcessPoolExecutor(jobs, mp_context=get_context("fork")) as pool:
-        futures = {pool.submit(_parse_in_worker, str(f.path), str(corpus)): f for f in todo}
+        futures = {pool.submit(_parse_in_worker, str(f.path), str(corpus)): f
+                   for f in largest_first}
         try:
             for future in as_completed(futures):
                 results[futures[future].report_id] = future.result()
