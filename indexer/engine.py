@@ -1,8 +1,8 @@
 """The search engine: the only module that imports Whoosh.
 
 Schema, analyzers, writing documents, turning a parsed query (indexer/query.py) into a Whoosh
-query, scoring, facet counting, highlighting and spelling suggestions all live here, so replacing
-Whoosh means replacing this one file. Callers pass plain data in and get plain dicts back.
+query, scoring, highlighting and spelling suggestions all live here, so replacing Whoosh means
+replacing this one file. Callers pass plain data in and get plain dicts back.
 
 How a query is scored (all of it tunable in the constants below):
 - each word the user typed is a "slot" weighted by its rarity (idf, relative to the query's
@@ -16,12 +16,18 @@ How a query is scored (all of it tunable in the constants below):
 - the heading is a second field with a field boost; adjacent query words found near each other
   in the text add a proximity score.
 
-How a search runs: one pass of Whoosh scores every match of the query; the query's top-level
-filters and exclusions, then the user's facet filters, are applied to that set in Python with
-per-document facet values held in memory (_DocTable), which yields the total, the facet counts
-and the top N in one go. Whoosh's own top-N collection is not used: in 2.7.4 it loses matches
-when it prunes a matcher tree holding phrases, and its Require matcher collects documents outside
-the filter (tests/test_search.py guards both).
+How a search runs: every match of the query is scored in one pass; the query's top-level
+filters and exclusions, then the user's facet filters and dates, are applied to that set with
+per-document values held in memory as bitmaps (indexer/doctable.py), which yields the total, the
+facet counts and the top N in one go. Whoosh's own top-N collection is not used: in 2.7.4 it
+loses matches when it prunes a matcher tree holding phrases, and its Require matcher collects
+documents outside the filter (tests/test_search.py guards both).
+
+The pass is not Whoosh's: its matchers walk the query tree one document at a time, several
+Python calls per node per document (2 s for a query expanded into a dozen phrases over 47,000
+paragraphs). _Executor evaluates the same compiled query a posting list at a time, with the same
+BM25F arithmetic, and gets the same matches and scores (tests/test_search_executor.py runs every
+search both ways; Engine(reference=True) scores with Whoosh's matchers).
 """
 from __future__ import annotations
 
@@ -36,8 +42,6 @@ import re
 import shutil
 import threading
 import warnings
-from array import array
-from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -57,6 +61,7 @@ with warnings.catch_warnings():
     from whoosh.writing import SegmentWriter
 
 from . import query as q
+from .doctable import DocTable, members
 from .snippets import snippet
 
 # Indexes written by another version of this module are rebuilt rather than updated in place.
@@ -394,7 +399,7 @@ def _contains(seq: list[str], sub: list[str]) -> bool:
 class _Compiler:
     """A parsed query tree -> one Whoosh query, plus what to highlight and notices."""
 
-    def __init__(self, table: "_DocTable", reader):
+    def __init__(self, table: "DocTable", reader):
         self.table = table
         self.reader = reader
         self.max_idf = 1.0
@@ -610,140 +615,26 @@ class _Compiler:
 # ---------------------------------------------------------------------------------------------
 # Per-document values held in memory for facets, filters, grouping and sorting
 
-class _Column:
-    """One stored value per document, held compactly: a small integer code per document, the
-    distinct values, and for each value a bitmap of the live documents holding it (a Python int
-    whose bit d stands for document d), so that filters and counts over any number of matches
-    are a few ANDs and popcounts."""
-
-    def __init__(self, values: list, live: list[int], size: int):
-        self.names = sorted(set(values[d] for d in live))
-        code = {v: i for i, v in enumerate(self.names)}
-        self.codes = array("I", (code.get(v, 0) for v in values))
-        buffers = [bytearray(_bitmap_bytes(size)) for _ in self.names]
-        for d in live:
-            buffers[self.codes[d]][d >> 3] |= 1 << (d & 7)
-        self.bits = [int.from_bytes(b, "little") for b in buffers]
-
-    def codes_of(self, wanted: set[str]) -> list[int]:
-        """The codes of the values in `wanted` (lower-cased)."""
-        return [c for c, v in enumerate(self.names) if v and v.lower() in wanted]
-
-    def union(self, codes: Iterable[int]) -> int:
-        out = 0
-        for c in codes:
-            out |= self.bits[c]
-        return out
+def _read_table(reader) -> DocTable:
+    live = [d for d in range(reader.doc_count_all()) if not reader.is_deleted(d)]
+    return DocTable(reader.doc_count_all(), live,
+                    {name: _column(reader, name, "") for name in FACETS + ("report_id", "date")},
+                    _column(reader, "position", 0), FACETS)
 
 
-class _DocTable:
-    """Per-document values of one index generation: the facets, report, date and position of
-    every document, and the documents that are not deleted."""
-
-    def __init__(self, reader):
-        self.size = reader.doc_count_all()
-        self.live = [d for d in range(self.size) if not reader.is_deleted(d)]
-        self.live_set = frozenset(self.live)
-        self.columns = {f: _Column(self._column(reader, f, ""), self.live, self.size)
-                        for f in FACETS + ("report_id", "date")}
-        self.position = array("i", self._column(reader, "position", 0))
-        self.distinct = {f: [v for v in self.columns[f].names if v] for f in FACETS}
-        self.reports = self.columns["report_id"]
-        self._browse: dict = {}  # orders worked out on first use
-
-    @staticmethod
-    def _column(reader, name, missing) -> list:
-        """One value per document number, segment by segment: a segment where no document
-        has the field (an added report without grades) has no column at all."""
-        out: list = []
-        for leaf, _offset in reader.leaf_readers():
-            n = leaf.doc_count_all()
-            values = list(leaf.column_reader(name)) if leaf.has_column(name) else []
-            values = values[:n] + [missing] * (n - len(values))
-            if isinstance(missing, str):
-                values = [v if isinstance(v, str) else (v.decode("utf-8") if v else "")
-                          for v in values]
-            out.extend(values)
-        return out
-
-    def value(self, name: str, docnum: int) -> str:
-        column = self.columns[name]
-        return column.names[column.codes[docnum]]
-
-    def resolve(self, facet: str, value: str) -> list[str]:
-        """Facet values a typed value means: the exact value (any case), else every value
-        matching it as a wildcard pattern or containing it."""
-        value = value.strip().lower()
-        known = self.distinct.get(facet, [])
-        exact = [v for v in known if v.lower() == value]
-        if exact:
-            return exact
-        if "*" in value:
-            return [v for v in known if fnmatch.fnmatchcase(v.lower(), value)]
-        return [v for v in known if value in v.lower()]
-
-    def in_dates(self, date_from: str | None, date_to: str | None) -> int | None:
-        """The documents dated within the range (prefixes, inclusive), or None for no range."""
-        if not date_from and not date_to:
-            return None
-        lo, hi = date_from or "", date_to or ""
-        dates = self.columns["date"]
-        return dates.union(c for c, date in enumerate(dates.names)
-                           if date and (not lo or date[:len(lo)] >= lo)
-                           and (not hi or date[:len(hi)] <= hi))
-
-    def report_docs(self, report_id: str) -> list[int]:
-        """The live documents of a report, in reading order."""
-        code = self.reports.names.index(report_id) if report_id in self.reports.names else None
-        if code is None:
-            return []
-        docs = _members(self.reports.bits[code], self.size)
-        return sorted(docs, key=self.position.__getitem__)
-
-    def date_rank(self, sort: str) -> array:
-        """Per document, the place of its report's date in the order `sort` ("newest" or
-        "oldest") puts dates in; reports without a date last."""
-        key = ("rank", sort)
-        rank = self._browse.get(key)
-        if rank is None:
-            dates = self.columns["date"]
-            order = sorted(range(len(dates.names)), reverse=(sort == "newest"),
-                           key=lambda c: _date_key(dates.names[c], sort))
-            place = {c: i for i, c in enumerate(order)}
-            rank = self._browse[key] = array("I", (place[c] for c in dates.codes))
-        return rank
-
-    def browse_order(self, sort: str) -> list[int]:
-        """Every live document, newest report first (oldest first for "oldest"), each report
-        in reading order; reports without a date last."""
-        order = self._browse.get(sort)
-        if order is None:
-            reports, dates = self.reports, self.columns["date"]
-            order = sorted(self.live, key=lambda d: (reports.names[reports.codes[d]],
-                                                      self.position[d]))
-            order.sort(key=lambda d: _date_key(dates.names[dates.codes[d]], sort),
-                       reverse=(sort != "oldest"))
-            self._browse[sort] = order
-        return order
-
-
-def _bitmap_bytes(size: int) -> int:
-    return (size + 7) // 8
-
-
-def _bitmap(docs: Iterable[int], size: int) -> int:
-    """A set of document numbers as a bitmap (bit d set for document d)."""
-    buf = bytearray(_bitmap_bytes(size))
-    for d in docs:
-        buf[d >> 3] |= 1 << (d & 7)
-    return int.from_bytes(buf, "little")
-
-
-def _members(bits: int, size: int) -> list[int]:
-    """The document numbers set in a bitmap, ascending."""
-    raw = bits.to_bytes(_bitmap_bytes(size), "little")
-    return [(i << 3) + j for i, byte in enumerate(raw) if byte
-            for j in range(8) if byte >> j & 1]
+def _column(reader, name, missing) -> list:
+    """One value per document number, segment by segment: a segment where no document has the
+    field (an added report without grades) has no column at all."""
+    out: list = []
+    for leaf, _offset in reader.leaf_readers():
+        n = leaf.doc_count_all()
+        values = list(leaf.column_reader(name)) if leaf.has_column(name) else []
+        values = values[:n] + [missing] * (n - len(values))
+        if isinstance(missing, str):
+            values = [v if isinstance(v, str) else (v.decode("utf-8") if v else "")
+                      for v in values]
+        out.extend(values)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -788,7 +679,7 @@ class _Executor:
     node per document; here each posting is read once, in blocks, and combined with dict and
     set operations. Query types not handled here are run by Whoosh itself."""
 
-    def __init__(self, searcher, table: _DocTable, lengths: _Lengths, lock):
+    def __init__(self, searcher, table: DocTable, lengths: _Lengths, lock):
         self.s = searcher
         self.lock = lock  # held for every call into Whoosh
         self.table = table
@@ -1134,7 +1025,7 @@ class Engine:
         self.reference = reference
         self.whoosh = threading.RLock()
         self._searcher_obj = None
-        self._table: Optional[_DocTable] = None
+        self._table: Optional[DocTable] = None
         self._lengths: Optional[_Lengths] = None
 
     def close(self) -> None:
@@ -1152,11 +1043,11 @@ class Engine:
         return self._searcher_obj
 
     @property
-    def table(self) -> _DocTable:
+    def table(self) -> DocTable:
         if self._table is None:
             with self.whoosh:
                 if self._table is None:
-                    self._table = _DocTable(self._searcher().reader())
+                    self._table = _read_table(self._searcher().reader())
         return self._table
 
     def _executor(self, s) -> "_Executor":
@@ -1216,33 +1107,13 @@ class Engine:
         else:
             matched = _constrained(run, compiler, set(table.live))
 
-        # Facet filters, dates and counts as bitmaps: each facet's counts are the matches that
-        # pass every other facet's selection (and the dates), split by that facet's values.
+        # Facet filters, dates and counts as bitmaps (indexer/doctable.py).
         selected = {f: {str(v).strip().lower() for v in vals}
                     for f, vals in (filters or {}).items() if f in FACETS and vals}
-        passing = {f: table.columns[f].union(table.columns[f].codes_of(want))
-                   for f, want in selected.items()}
-        base = _bitmap(matched, table.size)
-        dates = table.in_dates(date_from, date_to)
-        if dates is not None:
-            base &= dates
-        keep = base
-        for bits in passing.values():
-            keep &= bits
-        counts = {}
-        for f in FACETS:
-            within = base
-            for g, bits in passing.items():
-                if g != f:
-                    within &= bits
-            column = table.columns[f]
-            counts[f] = {v: n for v, bits in zip(column.names, column.bits)
-                         if v and (n := (within & bits).bit_count())}
-
+        keep, counts, report_hits = table.select(matched, selected, date_from, date_to)
         total = keep.bit_count()
-        report_hits = {name: n for name, bits in zip(table.reports.names, table.reports.bits)
-                       if (n := (keep & bits).bit_count())}
-        kept = matched if not passing and dates is None else set(_members(keep, table.size))
+        kept = (matched if not selected and not (date_from or date_to)
+                else set(members(keep, table.size)))
         start = (page - 1) * limit
         hits: list[tuple[int, float | None]] = []
         if start < total:
@@ -1372,12 +1243,7 @@ def _constrained(run: _Executor, compiler: _Compiler, docs: set[int]) -> set[int
     return docs
 
 
-def _date_key(date: str, sort: str) -> str:
-    # Reports without a date sort last either way.
-    return date or ("9999" if sort == "oldest" else "")
-
-
-def _display(table: _DocTable, facet: str, lowered: str):
+def _display(table: DocTable, facet: str, lowered: str):
     for v in table.distinct.get(facet, []):
         if v.lower() == lowered:
             return int(v) if facet == "year" and v.isdigit() else v

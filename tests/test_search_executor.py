@@ -203,3 +203,10 @@ def test_an_index_written_by_two_processes_numbers_and_ranks_as_one_writer(tmp_p
     finally:
         one.close()
         two.close()
+
+
+@given(st.sets(st.integers(0, 2000)), st.integers(0, 64))
+def test_a_bitmap_holds_exactly_its_documents(docs, extra):
+    from indexer.doctable import bitmap, members
+    size = max(docs, default=0) + 1 + extra
+    assert members(bitmap(docs, size), size) == sorted(docs)

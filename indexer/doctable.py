@@ -1,0 +1,163 @@
+"""Per-paragraph values of an index generation, held in memory for facets, filters, report counts
+and date order: pure data structures, filled by the engine from the index's columns.
+
+Each value (an authority, a section, a report, a date...) has a bitmap of the paragraphs holding
+it: a Python int whose bit d stands for document number d. A facet count is then an AND and a
+popcount, and a filter an OR of bitmaps, whatever the number of matches; per paragraph only a
+small integer code is stored (in an array), not a Python string.
+"""
+from __future__ import annotations
+
+import fnmatch
+from array import array
+from typing import Iterable
+
+
+def bitmap(docs: Iterable[int], size: int) -> int:
+    """A set of document numbers as a bitmap."""
+    buf = bytearray(_bitmap_bytes(size))
+    for d in docs:
+        buf[d >> 3] |= 1 << (d & 7)
+    return int.from_bytes(buf, "little")
+
+
+def members(bits: int, size: int) -> list[int]:
+    """The document numbers set in a bitmap, ascending."""
+    raw = bits.to_bytes(_bitmap_bytes(size), "little")
+    return [(i << 3) + j for i, byte in enumerate(raw) if byte
+            for j in range(8) if byte >> j & 1]
+
+
+def _bitmap_bytes(size: int) -> int:
+    return (size + 7) // 8
+
+
+def date_key(date: str, sort: str) -> str:
+    """Sort key of a date for "newest" (sorted in reverse) or "oldest"; no date sorts last."""
+    return date or ("9999" if sort == "oldest" else "")
+
+
+class Column:
+    """One value per document: the distinct values (`names`, "" for none), a code per document
+    into them, and each value's bitmap of the live documents holding it."""
+
+    def __init__(self, values: list[str], live: list[int], size: int):
+        self.names = sorted(set(values[d] for d in live))
+        code = {v: i for i, v in enumerate(self.names)}
+        self.codes = array("I", (code.get(v, 0) for v in values))
+        buffers = [bytearray(_bitmap_bytes(size)) for _ in self.names]
+        for d in live:
+            buffers[self.codes[d]][d >> 3] |= 1 << (d & 7)
+        self.bits = [int.from_bytes(b, "little") for b in buffers]
+
+    def matching(self, wanted: set[str]) -> int:
+        """The documents whose value, lower-cased, is in `wanted`."""
+        out = 0
+        for name, bits in zip(self.names, self.bits):
+            if name and name.lower() in wanted:
+                out |= bits
+        return out
+
+    def counts(self, within: int) -> dict[str, int]:
+        """How many of the documents `within` hold each value (values held by none left out)."""
+        return {name: n for name, bits in zip(self.names, self.bits)
+                if name and (n := (within & bits).bit_count())}
+
+
+class DocTable:
+    """The facets, report, date and position of every document of one generation, and which
+    document numbers are live (not deleted)."""
+
+    def __init__(self, size: int, live: list[int], values: dict[str, list[str]],
+                 positions: list[int], facets: tuple[str, ...]):
+        self.size = size
+        self.live = live
+        self.live_set = frozenset(live)
+        self.facets = facets
+        self.columns = {name: Column(vals, live, size) for name, vals in values.items()}
+        self.reports = self.columns["report_id"]
+        self.dates = self.columns["date"]
+        self.position = array("i", positions)
+        self.distinct = {f: [v for v in self.columns[f].names if v] for f in facets}
+        self._orders: dict = {}  # sort orders, worked out on first use
+
+    def select(self, matched: Iterable[int], selected: dict[str, set[str]],
+               date_from: str | None, date_to: str | None) -> tuple[int, dict, dict]:
+        """Filters and counts for a set of matches.
+
+        `selected` maps a facet to the values ticked (lower-cased; OR within a facet, AND
+        across facets); dates are ISO prefixes, inclusive. Returns the bitmap of matches kept,
+        each facet's counts (the matches passing every other facet's selection and the dates,
+        by value of that facet: what ticking another value would add) and the matches kept
+        per report."""
+        base = bitmap(matched, self.size)
+        dates = self.in_dates(date_from, date_to)
+        if dates is not None:
+            base &= dates
+        passing = {f: self.columns[f].matching(want) for f, want in selected.items()}
+        keep = base
+        for bits in passing.values():
+            keep &= bits
+        counts = {}
+        for f in self.facets:
+            within = base
+            for g, bits in passing.items():
+                if g != f:
+                    within &= bits
+            counts[f] = self.columns[f].counts(within)
+        return keep, counts, self.reports.counts(keep)
+
+    def in_dates(self, date_from: str | None, date_to: str | None) -> int | None:
+        """The documents dated within the range (prefixes, inclusive), or None for no range."""
+        if not date_from and not date_to:
+            return None
+        lo, hi = date_from or "", date_to or ""
+        out = 0
+        for date, bits in zip(self.dates.names, self.dates.bits):
+            if date and (not lo or date[:len(lo)] >= lo) and (not hi or date[:len(hi)] <= hi):
+                out |= bits
+        return out
+
+    def resolve(self, facet: str, value: str) -> list[str]:
+        """Facet values a typed value means: the exact value (any case), else every value
+        matching it as a wildcard pattern or containing it."""
+        value = value.strip().lower()
+        known = self.distinct.get(facet, [])
+        exact = [v for v in known if v.lower() == value]
+        if exact:
+            return exact
+        if "*" in value:
+            return [v for v in known if fnmatch.fnmatchcase(v.lower(), value)]
+        return [v for v in known if value in v.lower()]
+
+    def report_docs(self, report_id: str) -> list[int]:
+        """The live documents of a report, in reading order."""
+        if report_id not in self.reports.names:
+            return []
+        docs = members(self.reports.bits[self.reports.names.index(report_id)], self.size)
+        return sorted(docs, key=self.position.__getitem__)
+
+    def date_rank(self, sort: str) -> array:
+        """Per document, the place of its date in the order `sort` ("newest" or "oldest") puts
+        dates in."""
+        rank = self._orders.get(("rank", sort))
+        if rank is None:
+            names = self.dates.names
+            order = sorted(range(len(names)), reverse=(sort == "newest"),
+                           key=lambda c: date_key(names[c], sort))
+            place = {c: i for i, c in enumerate(order)}
+            rank = self._orders[("rank", sort)] = array("I", (place[c] for c in self.dates.codes))
+        return rank
+
+    def browse_order(self, sort: str) -> list[int]:
+        """Every live document, newest report first (oldest first for "oldest"), each report
+        in reading order; reports without a date last."""
+        order = self._orders.get(sort)
+        if order is None:
+            reports, dates = self.reports, self.dates
+            order = sorted(self.live, key=lambda d: (reports.names[reports.codes[d]],
+                                                      self.position[d]))
+            order.sort(key=lambda d: date_key(dates.names[dates.codes[d]], sort),
+                       reverse=(sort != "oldest"))
+            self._orders[sort] = order
+        return order
