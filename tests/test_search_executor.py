@@ -210,3 +210,37 @@ def test_a_bitmap_holds_exactly_its_documents(docs, extra):
     from indexer.doctable import bitmap, members
     size = max(docs, default=0) + 1 + extra
     assert members(bitmap(docs, size), size) == sorted(docs)
+
+
+def test_threads_sharing_one_engine_get_what_one_thread_gets(seed_index):
+    # One Whoosh searcher serves every thread of the server; calls into it take turns.
+    import sys
+    import threading
+    from indexer.store import current_generation
+    eng = Engine(current_generation(seed_index))
+    try:
+        expected = {text: search(eng, SearchParams(q=text, limit=15)) for text in QUERIES}
+        failures = []
+
+        def client(offset):
+            for k in range(len(QUERIES)):
+                text = QUERIES[(k + offset) % len(QUERIES)]
+                try:
+                    if search(eng, SearchParams(q=text, limit=15)) != expected[text]:
+                        failures.append(text)
+                except Exception as e:  # a reader used by two threads at once
+                    failures.append(f"{text}: {e!r}")
+
+        threads = [threading.Thread(target=client, args=(i * 7,)) for i in range(6)]
+        switch = sys.getswitchinterval()
+        sys.setswitchinterval(1e-6)  # threads interleave inside every call
+        try:
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+        finally:
+            sys.setswitchinterval(switch)
+        assert failures == []
+    finally:
+        eng.close()
