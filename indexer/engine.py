@@ -22,6 +22,11 @@ per-document facet values held in memory (_DocTable), which yields the total, th
 and the top N in one go. Whoosh's own top-N collection is not used: in 2.7.4 it loses matches
 when it prunes a matcher tree holding phrases, and its Require matcher collects documents outside
 the filter (tests/test_search.py guards both).
+
+Limits, so that no query can hold a worker for long: a search, count or spelling lookup given a
+`deadline` (a time.monotonic() value) looks at the clock every CHECK_EVERY matching paragraphs
+and between its stages, and raises TimeLimitExceeded once it is past; a wildcard searches at most
+MAX_WILDCARD_TERMS words (the commonest it matches) and says so in a notice.
 """
 from __future__ import annotations
 
@@ -33,6 +38,7 @@ import os
 import re
 import shutil
 import threading
+import time
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
@@ -48,6 +54,8 @@ with warnings.catch_warnings():
     from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
     from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
     from whoosh.lang.porter2 import stem as porter2_stem
+    from whoosh.query.compound import PreloadedOr
+    from whoosh.searching import SearchContext
 
 from . import query as q
 from .snippets import snippet
@@ -72,6 +80,49 @@ PROXIMITY_WEIGHT = 0.5    # two adjacent query words found within PROXIMITY_SLOP
 PROXIMITY_SLOP = 4
 HEADING_BOOST = 2.0
 FEW_RESULTS = 5           # below this many matches, "did you mean" is worked out
+MAX_WILDCARD_TERMS = 300  # words one wildcard may expand to; "co*" matches thousands
+CHECK_EVERY = 512         # matching paragraphs between two looks at the clock
+
+
+class TimeLimitExceeded(Exception):
+    """A search ran past its deadline and was stopped."""
+
+
+def _now() -> float:
+    return time.monotonic()
+
+
+def _check(deadline: Optional[float]) -> None:
+    if deadline is not None and _now() >= deadline:
+        raise TimeLimitExceeded
+
+
+def _ticking(items, deadline: Optional[float]):
+    """`items`, with a look at the clock every CHECK_EVERY of them."""
+    if deadline is None:
+        yield from items
+        return
+    for i, item in enumerate(items):
+        if i % CHECK_EVERY == 0:
+            _check(deadline)
+        yield item
+
+
+def _docs(searcher, wq, deadline: Optional[float]) -> set[int]:
+    return set(_ticking(searcher.docs_for_query(wq), deadline))
+
+
+class _DeadlineCollector(collectors.UnlimitedCollector):
+    """Every match, scored (Whoosh's own TimeLimitCollector needs SIGALRM: main thread only)."""
+
+    def __init__(self, deadline: Optional[float]):
+        super().__init__()
+        self.deadline = deadline
+
+    def collect_matches(self):
+        collect = self.collect
+        for sub_docnum in _ticking(self.matches(), self.deadline):
+            collect(sub_docnum)
 
 
 @lru_cache(maxsize=100_000)
@@ -286,6 +337,31 @@ class _Max(query.DisjunctionMax):
                                   lambda q: q.estimate_size(r))
 
 
+class _ExpandedWildcard(query.Wildcard):
+    """A wildcard whose words were chosen beforehand (see _Compiler._wildcard); scored like
+    Whoosh's own, every word alike."""
+
+    def __init__(self, fieldname, pattern, words: list[bytes]):
+        super().__init__(fieldname, pattern)
+        self.words = words
+
+    def _btexts(self, ixreader):
+        return self.words
+
+    def normalize(self):
+        return self  # Wildcard.normalize would turn "co*" back into an unbounded Prefix
+
+    def matcher(self, searcher, context=None):
+        # As Whoosh's MultiTerm.matcher (every word scores alike), but always with the union
+        # Whoosh keeps for over 1,024 words: its default tree of unions takes 5 times as long
+        # over 300 words, for the same scores.
+        terms = [query.Term(self.fieldname, w) for w in self.words]
+        if len(terms) < 2:
+            return terms[0].matcher(searcher, context) if terms else matching.NullMatcher()
+        context = context.set(weighting=None) if context else SearchContext(weighting=None)
+        return PreloadedOr(terms, boost=self.boost).matcher(searcher, context)
+
+
 @dataclass
 class _Highlight:
     """What to mark in snippets: stemmed terms, stemmed phrases, wildcard patterns."""
@@ -448,7 +524,7 @@ class _Compiler:
             pattern = re.sub(r"[\[\]\\?]", "", node.pattern)
             if highlight:
                 self.highlight.patterns.add(pattern)
-            return query.Wildcard("plain", pattern)
+            return self._wildcard(pattern)
         if isinstance(node, q.FieldTerm):
             return self._field(node)
         if isinstance(node, q.Concept):
@@ -466,6 +542,18 @@ class _Compiler:
         if isinstance(node, q.Group):
             return self._group(node, top=False)
         return None
+
+    def _wildcard(self, pattern: str):
+        """The words as written matching `pattern`: the MAX_WILDCARD_TERMS commonest at most."""
+        words = [w for _f, w in query.Wildcard("plain", pattern).expanded_terms(self.reader)]
+        if len(words) > MAX_WILDCARD_TERMS:
+            self.notices.append(
+                f'"{pattern}" matches {len(words):,} different words; only the '
+                f'{MAX_WILDCARD_TERMS:,} most common were searched. Type more letters before '
+                'the "*" to reach the others.')
+            words = heapq.nlargest(MAX_WILDCARD_TERMS, words,
+                                   key=lambda w: self.reader.doc_frequency("plain", w))
+        return _ExpandedWildcard("plain", pattern, words)
 
     def _concept(self, concept: q.Concept, bonus: bool):
         typed_tokens = [t for w in concept.words for t in tokens(w.text)]
@@ -620,12 +708,13 @@ class Engine:
     def search(self, tree: q.Group, filters: dict[str, list[str]] | None = None,
                date_from: str | None = None, date_to: str | None = None,
                sort: str = "relevance", page: int = 1, limit: int = 20,
-               snippet_chars: int = 300) -> dict:
+               snippet_chars: int = 300, deadline: float | None = None) -> dict:
         """Search with a parsed (and glossary-expanded) query tree.
 
         `filters` maps a facet to the values selected (OR within a facet, AND across facets,
         case-insensitive); `date_from`/`date_to` are ISO date prefixes, inclusive. Facet counts
-        cover every match; each facet's counts ignore that facet's own selection.
+        cover every match; each facet's counts ignore that facet's own selection. Raises
+        TimeLimitExceeded once time.monotonic() passes `deadline`.
         """
         table = self.table
         s = self._searcher()
@@ -640,12 +729,13 @@ class Engine:
             # (Whoosh's own top-N collection is not used: 2.7.4 loses top matches when it
             # prunes a matcher tree holding phrases as the top N fills up, and block-quality
             # skipping is unsafe with the word bonus.)
-            collector = collectors.UnlimitedCollector()
+            collector = _DeadlineCollector(deadline)
             s.search_with_collector(wq, collector)
             scores = {docnum: score for score, docnum in collector.items}
-            matched = _constrained(s, compiler, set(scores))
+            matched = _constrained(s, compiler, set(scores), deadline)
         else:
-            matched = _constrained(s, compiler, set(s.docs_for_query(query.Every())))
+            matched = _constrained(s, compiler, _docs(s, query.Every(), deadline), deadline)
+        _check(deadline)
 
         selected = {f: {str(v).strip().lower() for v in vals}
                     for f, vals in (filters or {}).items() if f in FACETS and vals}
@@ -685,6 +775,7 @@ class Engine:
 
         out = []
         for docnum, score in hits:
+            _check(deadline)
             doc = _stored_fields(s.stored_fields(docnum))
             doc["score"] = round(score, 4) if score is not None else None
             doc["report_hits"] = report_hits[doc["report_id"]]
@@ -739,21 +830,22 @@ class Engine:
                     spans.append((a, toks[i + len(phrase) - 1][2]))
         return spans
 
-    def count(self, tree: q.Group) -> int:
+    def count(self, tree: q.Group, deadline: float | None = None) -> int:
         """How many paragraphs a query matches, without filters (for "did you mean")."""
         s = self._searcher()
         compiler = _Compiler(self.table, s.reader())
         wq = compiler.compile(tree)
         if wq is None and not compiler.required:
             return 0
-        docs = set(s.docs_for_query(wq if wq is not None else query.Every()))
-        return len(_constrained(s, compiler, docs))
+        docs = _docs(s, wq if wq is not None else query.Every(), deadline)
+        return len(_constrained(s, compiler, docs, deadline))
 
-    def corrections(self, words: Iterable[str]) -> dict[str, str]:
+    def corrections(self, words: Iterable[str], deadline: float | None = None) -> dict[str, str]:
         """Better-attested spellings of rare or unknown words, from the unstemmed words."""
         reader = self._searcher().reader()
         out = {}
         for word in words:
+            _check(deadline)
             w = word.lower()
             if len(w) < 4 or not w.isalpha():
                 continue
@@ -773,12 +865,13 @@ class Engine:
         return out
 
 
-def _constrained(searcher, compiler: _Compiler, docs: set[int]) -> set[int]:
+def _constrained(searcher, compiler: _Compiler, docs: set[int],
+                 deadline: float | None = None) -> set[int]:
     """`docs` less those failing the query's top-level required and excluded items."""
     for required in compiler.required:
-        docs &= set(searcher.docs_for_query(required))
+        docs &= _docs(searcher, required, deadline)
     for excluded in compiler.excluded:
-        docs -= set(searcher.docs_for_query(excluded))
+        docs -= _docs(searcher, excluded, deadline)
     return docs
 
 

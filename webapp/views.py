@@ -1,6 +1,9 @@
 """Routes: the search page, its JSON and CSV twins, report pages and the original files."""
 from __future__ import annotations
 
+import re
+import time
+from dataclasses import replace
 from pathlib import Path
 
 from flask import (Blueprint, Response, abort, current_app, g, jsonify, render_template, request,
@@ -12,6 +15,7 @@ from indexer.search import SearchParams, search
 from . import export, present
 from .anchors import unique_anchors
 from .highlight import mark, matcher, query_terms
+from .security import web_url
 from .state import FACET_LABELS, PAGE_SIZE, SORTS, BadSearch, SearchState
 
 bp = Blueprint("search", __name__)
@@ -29,10 +33,23 @@ def index():
     return g.index_snapshot
 
 
+def search_deadline() -> float | None:
+    """When this request must stop searching: SEARCH_TIME_LIMIT seconds after its first search,
+    EXPORT_TIME_LIMIT for a CSV export (which searches batch after batch)."""
+    if "search_deadline" not in g:
+        key = "EXPORT_TIME_LIMIT" if request.endpoint == "search.search_csv" else \
+            "SEARCH_TIME_LIMIT"
+        seconds = current_app.config.get(key)
+        g.search_deadline = time.monotonic() + seconds if seconds is not None else None
+    return g.search_deadline
+
+
 def run_search(state: SearchState, limit: int = PAGE_SIZE, page: int | None = None) -> dict:
-    """The search JSON for `state`. A query the engine cannot read becomes a BadSearch (400)."""
+    """The search JSON for `state`. A query the engine cannot read, or one still running at the
+    deadline, becomes a BadSearch (400) with the search layer's message."""
+    params = replace(state.to_params(limit=limit, page=page), deadline=search_deadline())
     try:
-        return search(index().engine, state.to_params(limit=limit, page=page))
+        return search(index().engine, params)
     except BadSearch:
         raise
     except ValueError as e:  # the search layer's way of saying the query cannot be read
@@ -70,8 +87,8 @@ def original_link(hit: dict, external: bool = False) -> dict | None:
         page = hit.get("page")
         return {"url": f"{url}#page={page}" if page else url,
                 "text": f"Original PDF, page {page}" if page else "Original PDF"}
-    if hit.get("url"):
-        return {"url": hit["url"], "text": "Original on the Ofsted website"}
+    if web_url(hit.get("url")):
+        return {"url": web_url(hit["url"]), "text": "Original on the Ofsted website"}
     return None
 
 
@@ -130,7 +147,7 @@ def api_search():
     try:
         state = SearchState.from_args(request.args)
         limit = request.args.get("limit", str(PAGE_SIZE))
-        if not limit.isdigit() or not 1 <= int(limit) <= API_MAX_LIMIT:
+        if not re.fullmatch(r"[0-9]{1,3}", limit) or not 1 <= int(limit) <= API_MAX_LIMIT:
             raise BadSearch(f"limit must be a whole number from 1 to {API_MAX_LIMIT}", "limit")
         result = run_search(state, limit=int(limit))
     except BadSearch as e:
@@ -189,6 +206,7 @@ def report_page(report_id):
         if hits:
             matched.append(p)
         paragraphs.append(p)
+    report = dict(report, url=web_url(report.get("url")))
     return render_template("report.html", report=report, paragraphs=paragraphs,
                            contents=contents, matched=matched, state=state,
                            source_url=(url_for("search.source_file", source=report["source"])
@@ -201,7 +219,7 @@ def glossary_terms(q: str) -> list[str]:
     if not q:
         return []
     try:
-        result = search(index().engine, SearchParams(q=q, limit=1))
+        result = search(index().engine, SearchParams(q=q, limit=1, deadline=search_deadline()))
     except ValueError:
         return []
     terms = []
