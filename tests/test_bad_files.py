@@ -112,6 +112,25 @@ def test_a_reader_that_crashes_its_process_costs_one_file(corpus_dir, tmp_path, 
     assert summary.reports == 4
 
 
+def test_a_table_rule_followed_by_a_word_is_read_in_no_time(tmp_path, monkeypatch):
+    """A line of dash groups that ends in a word (a table border the converter broke) once made
+    the rule-line pattern backtrack exponentially: minutes per line. Now the file is indexed
+    like any other, well inside a parse limit cut to a few seconds."""
+    monkeypatch.setattr(build_mod, "PARSE_TIMEOUT", 5)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    border = " ".join(["------------"] * 8)
+    (corpus / "broken-table.txt").write_text(
+        "Inspection of Halton children's services\n\n" + border + " Good\n\n"
+        "Return home interviews are offered to every child who goes missing.\n\n"
+        + border + "\n", "utf-8")
+    summary = build(corpus, tmp_path / "index", show_progress=False, jobs=1)
+    assert summary.skipped == [] and summary.reports == 1
+    result = search(store.IndexReader(tmp_path / "index").engine,
+                    SearchParams(q="return home interviews"))
+    assert result["total"] == 1 and "----" not in result["results"][0]["text"]
+
+
 def test_empty_corpus_leaves_the_live_index_alone(corpus_dir, tmp_path):
     index_dir = tmp_path / "index"
     good = build(corpus_dir, index_dir, show_progress=False, jobs=1)

@@ -82,7 +82,9 @@ def add_security_headers(response, original_file: bool = False):
     for name, value in HEADERS.items():
         response.headers[name] = value
     if original_file:
-        response.headers["Content-Security-Policy"] = ORIGINAL_FILE_CSP
+        # An HTML original (a report saved from the web) runs nothing and is a separate origin.
+        sandbox = "; sandbox" if response.mimetype == "text/html" else ""
+        response.headers["Content-Security-Policy"] = ORIGINAL_FILE_CSP + sandbox
     return response
 
 

@@ -74,9 +74,19 @@ def paragraph_url(hit: dict, state: SearchState | None = None, external: bool = 
     return f"{base}{'?' + qs if qs else ''}#{anchor}"
 
 
-def source_available(source: str | None) -> bool:
+def original_path(source: str | None) -> Path | None:
+    """The file `source` names, if it is a file inside the corpus folder once every symlink is
+    followed (a link inside the corpus may point anywhere)."""
     corpus = current_app.config.get("CORPUS_DIR")
-    return bool(source and corpus and (Path(corpus) / source).is_file())
+    if not source or not corpus or "\x00" in source:
+        return None
+    root = Path(corpus).resolve()
+    path = (root / source).resolve()
+    return path if path.is_relative_to(root) and path.is_file() else None
+
+
+def source_available(source: str | None) -> bool:
+    return original_path(source) is not None
 
 
 def original_link(hit: dict, external: bool = False) -> dict | None:
@@ -232,10 +242,10 @@ def glossary_terms(q: str) -> list[str]:
 @bp.route("/source/<path:source>")
 def source_file(source):
     """An original file, only if it is the source of an indexed report and lies in the corpus."""
-    corpus = current_app.config.get("CORPUS_DIR")
     known = {r.get("source") for r in index().reports.values()}
-    if not corpus or source not in known:
+    path = original_path(source) if source in known else None
+    if path is None:
         abort(404, "There is no original file at this address.")
-    # send_from_directory refuses any path that would leave the corpus folder.
     kind = "text/plain" if source.lower().endswith((".txt", ".md")) else None
-    return send_from_directory(Path(corpus).resolve(), source, mimetype=kind)
+    # send_from_directory also refuses any name that would leave the folder.
+    return send_from_directory(path.parent, path.name, mimetype=kind)
