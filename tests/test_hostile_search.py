@@ -48,7 +48,7 @@ def test_the_deadline_stops_the_scoring_pass_midway(engine, monkeypatch):
     monkeypatch.setattr(engine_module, "_now", lambda: next(clock))
     monkeypatch.setattr(engine_module, "CHECK_EVERY", 1)
     with pytest.raises(SearchTooSlow):
-        search(engine, SearchParams(q="children", deadline=20))
+        search(engine, SearchParams(q="children", limit=1, deadline=20))
     assert next(clock) < 25  # stopped at the deadline, not after scoring all the matches
 
 
@@ -60,7 +60,7 @@ def test_exclusions_and_filters_are_under_the_deadline_too(engine, monkeypatch, 
     monkeypatch.setattr(engine_module, "_now", lambda: next(clock))
     monkeypatch.setattr(engine_module, "CHECK_EVERY", 1)
     with pytest.raises(SearchTooSlow):
-        search(engine, SearchParams(q=q, deadline=20))
+        search(engine, SearchParams(q=q, limit=1, deadline=20))
     assert next(clock) < 25
 
 

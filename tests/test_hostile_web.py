@@ -246,6 +246,44 @@ def test_report_text_from_a_hostile_file_is_shown_as_text(tmp_path, corpus_dir):
     assert "<b id=inj>" in page_of(r).get_text()
 
 
+# -- the time limit ----------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def impatient(seed_index, corpus_dir):
+    """An app whose searches are out of time as soon as they start."""
+    return create_app(index_dir=seed_index, corpus_dir=corpus_dir, SEARCH_TIME_LIMIT=0,
+                      EXPORT_TIME_LIMIT=0).test_client()
+
+
+def test_a_search_out_of_time_is_a_message_beside_the_search_box(impatient):
+    r = get(impatient, "/search?q=return+home+interviews&authority=Halton")
+    assert r.status_code == 400
+    page = page_of(r)
+    assert "took too long" in page.select_one(".error-summary").get_text()
+    assert "took too long" in page.select_one("#q-error").get_text()
+    assert page.select_one("input[name=q]")["value"] == "return home interviews"
+
+
+def test_an_api_search_or_export_out_of_time_says_so(impatient):
+    r = get(impatient, "/api/search?q=return+home+interviews")
+    assert r.status_code == 400 and r.get_json()["parameter"] == "q"
+    assert "took too long" in r.get_json()["error"]
+    r = get(impatient, "/search.csv?q=return+home+interviews")
+    assert r.status_code == 400 and "took too long" in r.get_data(as_text=True)
+
+
+def test_a_report_page_out_of_time_is_shown_with_the_words_still_marked(impatient, report_id):
+    r = get(impatient, f"/reports/{report_id}?q=interviews")
+    assert r.status_code == 200 and page_of(r).select("mark")
+
+
+def test_the_export_has_its_own_longer_limit(seed_index, corpus_dir):
+    client = create_app(index_dir=seed_index, corpus_dir=corpus_dir, SEARCH_TIME_LIMIT=0,
+                        EXPORT_TIME_LIMIT=3600).test_client()
+    assert get(client, "/search.csv?q=return+home+interviews").status_code == 200
+    assert get(client, "/search?q=return+home+interviews").status_code == 400
+
+
 # -- path traversal and symlinks ---------------------------------------------------------------
 
 @pytest.fixture()
@@ -299,8 +337,11 @@ def test_only_indexed_files_inside_the_corpus_are_served(tmp_path, corpus_with_n
 # -- whatever is sent --------------------------------------------------------------------------
 
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
-HOSTILE_TEXT = st.one_of(TEXT, st.builds(lambda a, p, b: a + p + b, TEXT,
-                                         st.sampled_from(PAYLOADS), TEXT))
+TRICKY = ["", " ", "0", "-1", "1e3", "\u00b2", "\u0663", "\uff11", "99999999999999999999",
+          "\x00", "2015-02-30", "relevance", "newest", "*", "a*", "Halton", "\ufffd"]
+HOSTILE_TEXT = st.one_of(TEXT, st.sampled_from(TRICKY),
+                         st.builds(lambda a, p, b: a + p + b, TEXT, st.sampled_from(PAYLOADS),
+                                   TEXT))
 PARAMS = st.dictionaries(
     st.sampled_from(["q", "authority", "section", "grade", "year", "report_type", "from",
                      "to", "sort", "page", "limit"]),
