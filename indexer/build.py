@@ -23,7 +23,7 @@ from pathlib import Path
 from . import engine, store
 from .cache import ExtractionCache, parser_version
 from .model import Report
-from .pipeline import parse_file, report_id_for
+from .pipeline import parse_file, source_id, source_stamp
 from .sources import UnreadableSource, is_supported
 
 MANIFEST = "manifest.json"
@@ -90,13 +90,12 @@ def scan(corpus: Path, previous: dict) -> tuple[list[SourceFile], list[tuple[str
     for path in corpus_files(corpus):
         rel = path.relative_to(corpus).as_posix()
         try:
-            st = path.stat()
-            f = SourceFile(path, rel, st.st_size, st.st_mtime_ns)
+            f = SourceFile(path, rel, *source_stamp(path))  # the file and its sidecar
             old = known.get(rel)
             if old and old["size"] == f.size and old["mtime_ns"] == f.mtime_ns:
                 f.report_id = old["report_id"]
             else:
-                f.report_id = report_id_for(path.read_bytes())
+                f.report_id = source_id(path)
         except OSError as e:
             skipped.append((rel, f"cannot read file: {e.strerror or e}"))
             continue

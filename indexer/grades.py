@@ -97,12 +97,19 @@ ILACS_HEADING = re.compile(r"^(?P<area>.*\S)\s*:\s*(?P<grade>" + GRADE_WORDS + r
 GRADED_STATEMENT = re.compile(
     r"^the graded judge?ment (?:for|about|on) (?:the )?(?P<area>.+?) is that (?:it|they) "
     r"(?:is |are )?(?P<grade>" + GRADE_WORDS + r")\.?$", re.I)
+STATED_GRADE = r"(?P<grade>improvement(?: to be good)?|outstanding|good|inadequate|adequate)"
 OVERALL_STATEMENT = re.compile(
     r"^the overall judge?ment is that (?P<area>.+?) (?:is|are|requires?|require)\s*"
-    r"(?P<grade>improvement(?: to be good)?|outstanding|good|inadequate|adequate)\.?$", re.I)
+    + STATED_GRADE + r"\.?$", re.I)
+# SIF front pages (PDF): "The overall judgement is requires improvement", "Children's services in
+# Norfolk are inadequate", "Children's services in Barnsley require improvement because:".
+OVERALL_HEADLINE = re.compile(
+    r"^(?:the overall judge?ment is(?: that)?|children.s services in .{2,60}? (?:are|is|requires?))"
+    r"\s+(?:requires? )?" + STATED_GRADE + r"(?P<because>\s+because)?[.:]?$", re.I)
 BODY_STATEMENT = re.compile(
-    r"^(?P<area>(?:the )?(?:local safeguarding children board|lscb|safeguarding children partnership))"
-    r" (?:is|requires?) (?P<grade>improvement(?: to be good)?|outstanding|good|inadequate|adequate)\.?$",
+    r"^(?:the effectiveness of )?"
+    r"(?P<area>(?:the )?(?:local safeguarding children board|lscb|safeguarding children partnership))"
+    r"(?: \(lscb\))? (?:is|requires?)(?: requires)? " + STATED_GRADE + r"\.?$",
     re.I)
 
 
@@ -124,13 +131,20 @@ def grade_line(line: str) -> Optional[tuple[Optional[str], str]]:
     m = GRADED_STATEMENT.match(t)
     if m:
         return _tidy_area(m.group("area")), normalise_grade(m.group("grade"))
-    m = OVERALL_STATEMENT.match(t)
-    if m:
+    m = OVERALL_STATEMENT.match(t) or OVERALL_HEADLINE.match(t)
+    if m and not m.groupdict().get("because"):  # "... because:" leads a list: prose
         return "Overall effectiveness", _statement_grade(m.group("grade"))
     m = BODY_STATEMENT.match(t)
     if m:
         return _tidy_area(m.group("area")), _statement_grade(m.group("grade"))
     return None
+
+
+def headline_grade(line: str) -> Optional[str]:
+    """The overall grade a SIF front page states in a line of its own, including the form that
+    leads a list ("Children's services in Barnsley require improvement because:")."""
+    m = OVERALL_HEADLINE.match(" ".join(EMPHASIS.sub("", line).split()).strip())
+    return _statement_grade(m.group("grade")) if m else None
 
 
 def split_graded_heading(heading: str) -> tuple[str, Optional[str]]:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Optional
 
 from .clean import clean_inline
-from .grades import grade_line, jar_grade, normalise_grade, split_graded_heading
+from .grades import grade_line, headline_grade, jar_grade, normalise_grade, split_graded_heading
 from .model import Judgement
 from .sections import heading_key, section_for
 
@@ -102,7 +102,21 @@ def parse_date_range(s: str) -> tuple[Optional[str], Optional[str]]:
     if m:
         d = iso(*m.groups())
         return d, d
+    dates = [numeric_iso(*m.groups()) for m in NUMERIC_DATE.finditer(s)][:2]
+    if dates:  # "12/09/2016 to 06/10/2016" (some 2015-16 SIF PDFs)
+        return dates[0], dates[-1]
     return None, None
+
+
+NUMERIC_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
+
+
+def numeric_iso(day: str, month: str, year: str) -> Optional[str]:
+    """A UK day/month/year date, as Ofsted prints it."""
+    try:
+        return date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        return None
 
 
 INSPECTION_DATES = [
@@ -123,6 +137,7 @@ def find_inspection_dates(lines: list[str]) -> tuple[Optional[str], Optional[str
     return None, None
 
 
+PUBLISHED_NUMERIC = re.compile(r"(?:report published|published)\s*:?\s*" + r"(\d{1,2})/(\d{1,2})/(\d{4})", re.I)
 PUBLISHED = re.compile(r"(?:report published|published|publication date)\s*:?\s*" + DATE.pattern, re.I)
 
 
@@ -131,6 +146,9 @@ def find_published(lines: list[str]) -> Optional[str]:
         m = PUBLISHED.search(line)
         if m:
             return iso(*m.groups())
+        m = PUBLISHED_NUMERIC.search(line)
+        if m:
+            return numeric_iso(*m.groups())
     # A letter's date (the line on its own above "Dear ...") is its publication date.
     for i, line in enumerate(lines[:40]):
         if re.match(r"^dear\s", line, re.I):
@@ -157,17 +175,24 @@ TYPE_PATTERNS = [
      "Looked after children inspection"),
     (r"children in need of help and protection,? children looked after and care leavers", "Single inspection (SIF)"),
     (r"review of the effectiveness of the local safeguarding children board", "LSCB review"),
-    (r"inspection of children.s social care services|local authority children.s services", "ILACS"),
+    (r"inspection of (?:local authority )?children.s social care services"
+     r"|local authority children.s (?:social care )?services"
+     r"|^inspection of [\w ,.&'’-]{1,60}?(?:children.s services|children and families trust"
+     r"|children.s trust)", "ILACS"),  # councils and, for some, the trust that runs them
 ]
 
 
 def find_report_type(lines: list[str], start: Optional[str] = None, end: Optional[str] = None) -> Optional[str]:
-    head = " ".join(lines[:40])
-    for pattern, report_type in TYPE_PATTERNS:
-        if re.search(pattern, head, re.I):
-            if report_type == "ILACS":
-                return _ilacs_kind(start, end)
-            return report_type
+    """The type the title names: the first of the opening lines (a title may be cut over three)
+    to name one. Earliest wins, so a report that mentions an earlier "focused visit" or "the
+    arrangements for the protection of children" further down keeps its own type."""
+    for i in range(min(len(lines), 40)):
+        window = " ".join(lines[i:i + 3])
+        found = [(m.start(), k) for k, (pattern, _) in enumerate(TYPE_PATTERNS)
+                 for m in [re.search(pattern, window, re.I)] if m]
+        if found and min(found)[0] < len(lines[i]):  # the match starts on this line
+            report_type = TYPE_PATTERNS[min(found)[1]][1]
+            return _ilacs_kind(start, end) if report_type == "ILACS" else report_type
     return None
 
 
@@ -179,7 +204,7 @@ def _ilacs_kind(start: Optional[str], end: Optional[str]) -> str:
 
 
 TITLE = re.compile(
-    r"^(?:inspection of\b|review of the effectiveness|joint area review|joint targeted area inspection"
+    r"^(?:(?:re-)?inspection of\b|review of the effectiveness|joint area review|joint targeted area inspection"
     r"|(?:children.s services )?focused visit to|monitoring visit to|area send inspection"
     r"|joint local area send inspection)", re.I)
 
@@ -284,7 +309,8 @@ def most_mentioned_authority(text: str) -> Optional[str]:
 def find_judgements(text: str) -> list[Judgement]:
     """Every graded judgement the report prints, in the order found, each area once."""
     found: list[Judgement] = []
-    for finder in (overall_judgement, judgement_list_line, judgement_tables, jar_grades_table):
+    for finder in (overall_judgement, judgement_list_line, judgement_tables, sif_list_rows,
+                   jar_grades_table):
         for j in finder(text):
             if not any(heading_key(j.area) == heading_key(f.area) for f in found):
                 found.append(j)
@@ -305,9 +331,13 @@ def _lines(text: str) -> list[str]:
 
 def overall_judgement(text: str) -> list[Judgement]:
     for line in _lines(text[:HEAD_CHARS]):
-        g = grade_line(clean_inline(line))
+        t = clean_inline(line.lstrip("#"))  # a PDF's headline is a heading
+        g = grade_line(t)
         if g and g[0] == "Overall effectiveness":
             return [Judgement("Overall effectiveness", g[1])]
+        grade = headline_grade(t)
+        if grade:
+            return [Judgement("Overall effectiveness", grade)]
     return []
 
 
@@ -373,6 +403,25 @@ def judgement_tables(text: str) -> list[Judgement]:
     return out
 
 
+SIF_ROW = re.compile(
+    r"^\d(?:\.\d)?\.?\s+(?P<area>children who need help and protection"
+    r"|children looked after and achieving permanence|adoption performance"
+    r"|experiences? and progress of care leavers|leadership, management and governance)"
+    r"\s+(?P<grade>requires improvement(?: to be good)?|good|outstanding|inadequate)$", re.I)
+
+
+def sif_list_rows(text: str) -> list[Judgement]:
+    """2013-18 front-page list rows a PDF prints with no gap wide enough to tell the cells apart:
+    '1. Children who need help and protection Requires improvement'."""
+    out = []
+    for line in _lines(text[:HEAD_CHARS]):
+        m = SIF_ROW.match(clean_inline(line.replace("\t", " ")))
+        if m:
+            out.append(Judgement(m.group("area")[:1].upper() + m.group("area")[1:],
+                                 normalise_grade(m.group("grade"))))
+    return out
+
+
 def jar_grades_table(text: str) -> list[Judgement]:
     """2005-09 joint area review "Grades" table, on the 4 = outstanding .. 1 = inadequate scale."""
     m = re.search(r"4\s*:\s*outstanding\s*;?\s*3\s*:\s*good", text, re.I)
@@ -394,7 +443,7 @@ def graded_statements(text: str) -> list[Judgement]:
     it is good', 'The Local Safeguarding Children Board requires improvement'."""
     out = []
     for line in _lines(text):
-        g = grade_line(clean_inline(line))
+        g = grade_line(clean_inline(line.lstrip("#")))
         if g and g[0] and g[0] != "Overall effectiveness":
             out.append(Judgement(g[0], g[1]))
     return out

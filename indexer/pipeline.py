@@ -13,13 +13,38 @@ from .metadata import extract_metadata
 from .model import Judgement, Paragraph, Report, SourceText
 from .sections import CONTAINERS, SectionTracker, heading_key as _key, section_for
 from .segment import Block, contents_entries, segment
-from .sources import read_bytes, read_source
+from .sources import UnreadableSource, read_bytes, read_source
+from .sources.sidecar import parse_sidecar, read_sidecar_bytes, sidecar_path
 
 PROSE = ("paragraph", "bullet", "footnote")
 
 
-def report_id_for(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()[:16]
+def report_id_for(data: bytes, sidecar: bytes = b"") -> str:
+    """The content hash of a file, and of its metadata sidecar when it has one (so a changed
+    sidecar re-parses and re-indexes the report like a changed file)."""
+    digest = hashlib.sha256(data)
+    if sidecar:
+        digest.update(b"\0sidecar\0" + sidecar)
+    return digest.hexdigest()[:16]
+
+
+def source_stamp(path: Path) -> tuple[int, int]:
+    """(size, mtime_ns) of a file and its sidecar together: unchanged means not re-read."""
+    st = Path(path).stat()
+    try:
+        side = sidecar_path(Path(path)).stat()
+    except OSError:
+        return st.st_size, st.st_mtime_ns
+    return st.st_size + side.st_size, max(st.st_mtime_ns, side.st_mtime_ns)
+
+
+def source_id(path: Path) -> str:
+    """The report_id parse_file gives `path`, without parsing it."""
+    try:
+        sidecar = read_sidecar_bytes(path)
+    except UnreadableSource:
+        sidecar = b"?"  # parse_file will say what is wrong with it
+    return report_id_for(Path(path).read_bytes(), sidecar)
 
 
 def grade_lookup(judgements: list[Judgement]):
@@ -100,8 +125,12 @@ def build_report(source: SourceText, report_id: str, relpath: str) -> Report:
 
 
 def parse_file(path: Path, corpus_root: Path) -> Report:
-    """Read and parse one file; raises sources.UnreadableSource when it cannot be used."""
+    """Read and parse one file, with its metadata sidecar if it has one (see
+    sources/sidecar.py); raises sources.UnreadableSource when it cannot be used."""
     path = Path(path)
     data = read_bytes(path)
+    side_bytes = read_sidecar_bytes(path)
+    sidecar = parse_sidecar(side_bytes, sidecar_path(path).name)
     relpath = path.relative_to(corpus_root).as_posix()
-    return build_report(read_source(path, data), report_id_for(data), relpath)
+    report = build_report(read_source(path, data), report_id_for(data, side_bytes), relpath)
+    return sidecar.apply(report)

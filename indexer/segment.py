@@ -163,6 +163,9 @@ def _classify(item: _Item, paged: bool) -> Block:
         return block("meta", clean_inline(s))
     m = HEADING_HASH.match(s)
     if m:
+        g = grade_line(clean_inline(s[m.end():]))
+        if g and g[0] is None:  # "Grade 4 (inadequate)" set in bold under its heading (PDF)
+            return block("grade", clean_inline(s[m.end():]), grade=g[1])
         text, grade = split_graded_heading(clean_inline(s[m.end():]))
         return block("heading", text, level=len(m.group(1)), grade=grade)
     m = FOOTNOTE.match(s)

@@ -1,24 +1,81 @@
-"""PDF reports. (First cut: plain text per page; see the PDF issue for the full reader.)"""
+"""PDF reports: check the file is a readable PDF, then read its pages into SourceText.
+
+The work is split by job: pdf_layout (pdfium characters to positioned lines), pdf_furniture
+(running headers and footers, page numbers, letterhead, colophon), pdf_blocks (lines to
+headings, paragraphs, bullets, footnotes and table rows). This module opens the file, turns
+every way a file can fail to be a usable PDF into UnreadableSource, and assembles the text.
+"""
 from __future__ import annotations
 
 from pathlib import Path
 
+import pypdfium2 as pdfium
+
 from ..model import SourceText
 from . import UnreadableSource
+from .pdf_blocks import heading_levels, line_pitches, page_blocks, render
+from .pdf_furniture import body_size, is_boilerplate, remove_furniture
+from .pdf_layout import Page, read_page
+
+PAGE_BREAK = "\f"
 
 
 def read_pdf(path: Path, data: bytes) -> SourceText:
+    pdf = open_pdf(data)
+    try:
+        pages = [read_page(pdf[i], i + 1) for i in range(len(pdf))]
+    finally:
+        pdf.close()
+    if not any(page.lines for page in pages):
+        raise UnreadableSource("no text in the PDF (a scan without a text layer?)")
+    # The document-information Title is left out: in Ofsted's PDFs it is the Word template's or
+    # the draft's name ("Template  Report template", "Norfolk - draft report").
+    return SourceText(text=layout_text(pages), paged=True)
+
+
+def open_pdf(data: bytes) -> pdfium.PdfDocument:
+    """The document, or UnreadableSource saying why the bytes are not a usable PDF."""
+    head = data[:1024].lstrip()
+    if not head:
+        raise UnreadableSource("empty file")
     if not data.startswith(b"%PDF-"):
-        head = data[:512].lstrip().lower()
-        if head.startswith(b"<!doctype html") or head.startswith(b"<html"):
+        if head.lower().startswith((b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body")):
             raise UnreadableSource("not a PDF: an HTML page saved as .pdf")
         raise UnreadableSource("not a PDF: the file does not start with %PDF-")
-    import pypdfium2 as pdfium
+    if b"%%EOF" not in data[-4096:]:
+        # pdfium would open what is left of a cut-short download and lose its end quietly.
+        raise UnreadableSource("truncated PDF: the file ends before the PDF does (no %%EOF)")
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as e:
+        if "password" in str(e).lower():
+            raise UnreadableSource("encrypted PDF: it needs a password to open") from e
         raise UnreadableSource(f"broken PDF: {e}") from e
-    pages = []
-    for page in pdf:
-        pages.append(page.get_textpage().get_text_range().replace("\r\n", "\n"))
-    return SourceText(text="\n\n\f\n\n".join(pages), paged=True)
+    if len(pdf) == 0:
+        pdf.close()
+        raise UnreadableSource("broken PDF: it has no pages")
+    return pdf
+
+
+def layout_text(pages: list[Page]) -> str:
+    """Pages of positioned lines as Markdown-ish text with "\\f" between pages."""
+    body = body_size(pages)
+    pages = remove_furniture(pages, body)
+    pitches = line_pitches(pages)
+    blocks_per_page = [page_blocks(page, body, pitches) for page in pages]
+    levels = heading_levels([b for blocks in blocks_per_page for b in blocks])
+    chunks: list[str] = []
+    for number, blocks in enumerate(blocks_per_page):
+        if number:
+            chunks.append(PAGE_BREAK)
+        previous = None
+        for block in blocks:
+            text = render(block, levels)
+            if not text.strip() or is_boilerplate(text.lstrip("# ")):
+                continue
+            if block.kind == "table" and previous == "table":
+                chunks[-1] += "\n" + text  # rows of one table stay one block
+            else:
+                chunks.append(text)
+            previous = block.kind
+    return "\n\n".join(chunks) + "\n"
