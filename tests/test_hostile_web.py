@@ -2,6 +2,7 @@
 trace, never a payload that becomes markup, never a file from outside the corpus."""
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -236,6 +237,8 @@ def test_report_text_from_a_hostile_file_is_shown_as_text(tmp_path, corpus_dir):
         "Inspection of Halton children's services\n\nReturn home interviews are offered "
         "&lt;b id=inj&gt; to every child who goes missing <b id=inj>bold</b> "
         "<img id=inj src=x onerror=alert(1)> \"><script id=inj>alert(1)</script>.\n", "utf-8")
+    url = "https://example.org/x?a=1&b='><b/id=inj>\"><img/id=inj/src=x/onerror=alert(1)>"
+    (corpus / "hostile.txt.json").write_text(json.dumps({"url": url}), "utf-8")
     build(corpus, tmp_path / "index", show_progress=False, jobs=1)
     client = create_app(index_dir=tmp_path / "index", corpus_dir=corpus).test_client()
     r = get(client, "/search?q=return+home+interviews+missing")
@@ -244,6 +247,9 @@ def test_report_text_from_a_hostile_file_is_shown_as_text(tmp_path, corpus_dir):
     assert "<b id=inj>" in hostile["text"]  # the cleaner keeps the entity as written text
     r = get(client, f"/reports/{hostile['report_id']}?q=interviews")
     assert "<b id=inj>" in page_of(r).get_text()
+    assert page_of(r).find("a", string="On the Ofsted website")["href"] == url
+    r = get(client, "/search?q=return+home+interviews+missing")
+    assert url in [a["href"] for a in page_of(r).select("a[href]")]
 
 
 # -- the time limit ----------------------------------------------------------------------------
