@@ -353,8 +353,8 @@ class _ExpandedWildcard(query.Wildcard):
 
     def matcher(self, searcher, context=None):
         # As Whoosh's MultiTerm.matcher (every word scores alike), but always with the union
-        # Whoosh keeps for over 1,024 words: its default tree of unions takes 5 times as long
-        # over 300 words, for the same scores.
+        # Whoosh keeps for over 1,024 words: its default tree of unions took ten times as long
+        # over 300 words ("co*" on 52,000 paragraphs), for the same scores.
         terms = [query.Term(self.fieldname, w) for w in self.words]
         if len(terms) < 2:
             return terms[0].matcher(searcher, context) if terms else matching.NullMatcher()
