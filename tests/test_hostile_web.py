@@ -24,14 +24,9 @@ PAYLOADS = ['<b id="inj">x</b>', '"><b id="inj">x</b>', "'><b id=inj onmouseover
 PAYLOAD = PAYLOADS[1]
 
 
-@pytest.fixture(scope="module")
-def app(seed_index, corpus_dir):
-    return create_app(index_dir=seed_index, corpus_dir=corpus_dir)
-
-
 @pytest.fixture()
-def client(app):
-    return app.test_client()
+def client(seed_client):
+    return seed_client
 
 
 @pytest.fixture(scope="module")

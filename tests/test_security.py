@@ -18,14 +18,14 @@ from webapp.security import SERVER_SETTINGS
 PAYLOAD = "<script>alert(1)</script>"
 
 
-@pytest.fixture(scope="module")
-def app(seed_index, corpus_dir):
-    return create_app(index_dir=seed_index, corpus_dir=corpus_dir)
+@pytest.fixture()
+def app(seed_app):
+    return seed_app
 
 
 @pytest.fixture()
-def client(app):
-    return app.test_client()
+def client(seed_client):
+    return seed_client
 
 
 def a_report_id(app) -> str:
