@@ -54,7 +54,9 @@ FOOTNOTE_LINE_SUP = re.compile(r"^[ \t]*<sup>\s*(\d{1,2})\s*</sup>[ \t\u00a0]*(?
 FOOTNOTE_LINE_UNICODE = re.compile(r"^[ \t]*([" + SUPERSCRIPT_DIGITS + r"]{1,2})[ \t\u00a0]+(?=\S)", re.M)
 BULLET_LINE = re.compile(r"^([ \t]*)[" + re.escape(BULLET_CHARS) + r"][ \t\u00a0]*(?=\S)", re.M)
 # A horizontal rule or a Markdown table's separator row: "---", "------\t-----", "|---|---|".
-RULE_LINE = re.compile(r"^[ \t]*(?:[-=_*|:]{2,}[ \t]*)+$", re.M)
+# Groups are split by at least one space, so a line has one reading: the looser
+# "(?:[-=_*|:]{2,}[ \t]*)+" backtracks exponentially on "------ ------ ... word".
+RULE_LINE = re.compile(r"^[ \t]*[-=_*|:]{2,}(?:[ \t]+[-=_*|:]{2,})*[ \t]*$", re.M)
 # A single line indented by one space and starting in lower case, alone in its block: a bullet
 # whose marker the converter lost (" strengthen the arrangements ...").
 LOST_BULLET = re.compile(r"(?:(?<=\n\n)|^) ([a-z])(?=[^\n]*(?:\n\n|\n?$))")

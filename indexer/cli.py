@@ -180,8 +180,13 @@ def format_results(result: dict) -> list[str]:
               type=click.Path(file_okay=False, path_type=Path),
               help="Built into the index first when none exists; original files are served "
                    "from it.")
-def serve(index_dir: Path, host: str, port: int, corpus: Path):
-    """Serve the search web app with a production WSGI server (waitress)."""
+@click.option("--time-limit", default=10.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds one search may run before it is stopped with a message (a CSV "
+                   "export gets six times as long).")
+def serve(index_dir: Path, host: str, port: int, corpus: Path, time_limit: float):
+    """Serve the search web app with a production WSGI server (waitress).
+
+    Request limits are set in webapp/security.py (SERVER_SETTINGS)."""
     if store.current_generation(index_dir) is None:
         click.echo(f"No index in {index_dir}: building it from {corpus} ...", err=True)
         for line in build_mod.build(corpus, index_dir).lines():
@@ -189,9 +194,11 @@ def serve(index_dir: Path, host: str, port: int, corpus: Path):
     from waitress import serve as waitress_serve
 
     from webapp import create_app
-    app = create_app(index_dir=index_dir, corpus_dir=corpus)
+    from webapp.security import SERVER_SETTINGS
+    app = create_app(index_dir=index_dir, corpus_dir=corpus, SEARCH_TIME_LIMIT=time_limit,
+                     EXPORT_TIME_LIMIT=6 * time_limit)
     click.echo(f"Serving on http://{host}:{port}/", err=True)
-    waitress_serve(app, host=host, port=port, threads=8)
+    waitress_serve(app, host=host, port=port, **SERVER_SETTINGS)
 
 
 def main():

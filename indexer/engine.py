@@ -28,6 +28,12 @@ Python calls per node per document (2 s for a query expanded into a dozen phrase
 paragraphs). _Executor evaluates the same compiled query a posting list at a time, with the same
 BM25F arithmetic, and gets the same matches and scores (tests/test_search_executor.py runs every
 search both ways; Engine(reference=True) scores with Whoosh's matchers).
+
+Limits, so that no query can hold a worker for long: a search, count or spelling lookup given a
+`deadline` (a time.monotonic() value) looks at the clock between the nodes of the query it
+evaluates, every CHECK_EVERY paragraphs within the long ones, and between its stages, and raises
+TimeLimitExceeded once it is past; a wildcard searches at most MAX_WILDCARD_TERMS words (the
+commonest it matches) and says so in a notice.
 """
 from __future__ import annotations
 
@@ -41,6 +47,7 @@ import pickle
 import re
 import shutil
 import threading
+import time
 import warnings
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -58,6 +65,8 @@ with warnings.catch_warnings():
     from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
     from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
     from whoosh.lang.porter2 import stem as porter2_stem
+    from whoosh.query.compound import PreloadedOr
+    from whoosh.searching import SearchContext
     from whoosh.writing import SegmentWriter
 
 from . import query as q
@@ -86,6 +95,45 @@ HEADING_BOOST = 2.0
 SPARSE_LOOKUP = 64        # a phrase's word is looked up document by document, not read whole,
                           # when it is in this many times more documents than remain candidates
 FEW_RESULTS = 5           # below this many matches, "did you mean" is worked out
+MAX_WILDCARD_TERMS = 300  # words one wildcard may expand to; "co*" matches thousands
+CHECK_EVERY = 512         # matching paragraphs between two looks at the clock
+
+
+class TimeLimitExceeded(Exception):
+    """A search ran past its deadline and was stopped."""
+
+
+def _now() -> float:
+    return time.monotonic()
+
+
+def _check(deadline: Optional[float]) -> None:
+    if deadline is not None and _now() >= deadline:
+        raise TimeLimitExceeded
+
+
+def _ticking(items, deadline: Optional[float]):
+    """`items`, with a look at the clock every CHECK_EVERY of them."""
+    if deadline is None:
+        yield from items
+        return
+    for i, item in enumerate(items):
+        if i % CHECK_EVERY == 0:
+            _check(deadline)
+        yield item
+
+
+class _DeadlineCollector(collectors.UnlimitedCollector):
+    """Every match, scored (Whoosh's own TimeLimitCollector needs SIGALRM: main thread only)."""
+
+    def __init__(self, deadline: Optional[float]):
+        super().__init__()
+        self.deadline = deadline
+
+    def collect_matches(self):
+        collect = self.collect
+        for sub_docnum in _ticking(self.matches(), self.deadline):
+            collect(sub_docnum)
 
 
 @lru_cache(maxsize=100_000)
@@ -131,19 +179,22 @@ def make_schema() -> Schema:
 # Whoosh sorts postings in memory up to this size and spills sorted runs to disk beyond it;
 # merging the runs back costs more than writing them (a third of the time at 47,000 paragraphs).
 WRITE_MEMORY_MB = 1024
+PARALLEL_WRITE_MIN = 4000  # paragraphs per writer process below which one writer is used: a
+                           # small index gains under a second, and stays a single segment
 
 
 def write_index(directory: Path, documents: Iterable[dict], jobs: int = 1) -> int:
     """Create a new index in `directory` holding `documents`; returns how many were written.
 
-    With `jobs` > 1 the documents are split, in order, into that many parts, each written as a
-    segment by its own process; the segments are listed in order, so documents are numbered
-    exactly as one writer would number them."""
+    With `jobs` > 1 (and at least PARALLEL_WRITE_MIN documents per job) the documents are split,
+    in order, into that many parts, each written as a segment by its own process; the segments
+    are listed in order, so documents are numbered exactly as one writer would number them."""
     directory.mkdir(parents=True, exist_ok=True)
     ix = index.create_in(str(directory), make_schema())
     documents = list(documents)
     writer = ix.writer(limitmb=WRITE_MEMORY_MB, codec=_codec())  # locks until the commit
     try:
+        jobs = min(jobs, len(documents) // PARALLEL_WRITE_MIN) if PARALLEL_WRITE_MIN else jobs
         if jobs <= 1 or len(documents) < 2 * jobs:
             for doc in documents:
                 writer.add_document(**_fields(doc))
@@ -351,6 +402,31 @@ class _Max(query.DisjunctionMax):
                                   lambda q: q.estimate_size(r))
 
 
+class _ExpandedWildcard(query.Wildcard):
+    """A wildcard whose words were chosen beforehand (see _Compiler._wildcard); scored like
+    Whoosh's own, every word alike."""
+
+    def __init__(self, fieldname, pattern, words: list[bytes]):
+        super().__init__(fieldname, pattern)
+        self.words = words
+
+    def _btexts(self, ixreader):
+        return self.words
+
+    def normalize(self):
+        return self  # Wildcard.normalize would turn "co*" back into an unbounded Prefix
+
+    def matcher(self, searcher, context=None):
+        # As Whoosh's MultiTerm.matcher (every word scores alike), but always with the union
+        # Whoosh keeps for over 1,024 words: its default tree of unions took ten times as long
+        # over 300 words ("co*" on 52,000 paragraphs), for the same scores.
+        terms = [query.Term(self.fieldname, w) for w in self.words]
+        if len(terms) < 2:
+            return terms[0].matcher(searcher, context) if terms else matching.NullMatcher()
+        context = context.set(weighting=None) if context else SearchContext(weighting=None)
+        return PreloadedOr(terms, boost=self.boost).matcher(searcher, context)
+
+
 @dataclass
 class _Highlight:
     """What to mark in snippets: stemmed terms, stemmed phrases, wildcard patterns."""
@@ -530,7 +606,7 @@ class _Compiler:
             pattern = re.sub(r"[\[\]\\?]", "", node.pattern)
             if highlight:
                 self.highlight.patterns.add(pattern)
-            return query.Wildcard("plain", pattern)
+            return self._wildcard(pattern)
         if isinstance(node, q.FieldTerm):
             return self._field(node)
         if isinstance(node, q.Concept):
@@ -548,6 +624,18 @@ class _Compiler:
         if isinstance(node, q.Group):
             return self._group(node, top=False)
         return None
+
+    def _wildcard(self, pattern: str):
+        """The words as written matching `pattern`: the MAX_WILDCARD_TERMS commonest at most."""
+        words = [w for _f, w in query.Wildcard("plain", pattern).expanded_terms(self.reader)]
+        if len(words) > MAX_WILDCARD_TERMS:
+            self.notices.append(
+                f'"{pattern}" matches {len(words):,} different words; only the '
+                f'{MAX_WILDCARD_TERMS:,} most common were searched. Type more letters before '
+                'the "*" to reach the others.')
+            words = heapq.nlargest(MAX_WILDCARD_TERMS, words,
+                                   key=lambda w: self.reader.doc_frequency("plain", w))
+        return _ExpandedWildcard("plain", pattern, words)
 
     def _concept(self, concept: q.Concept, bonus: bool):
         typed_tokens = [t for w in concept.words for t in tokens(w.text)]
@@ -679,9 +767,12 @@ class _Executor:
     node per document; here each posting is read once, in blocks, and combined with dict and
     set operations. Query types not handled here are run by Whoosh itself."""
 
-    def __init__(self, searcher, table: DocTable, lengths: _Lengths, lock):
+    def __init__(self, searcher, table: DocTable, lengths: _Lengths, lock,
+                 deadline: Optional[float] = None):
         self.s = searcher
         self.lock = lock  # held for every call into Whoosh
+        self.deadline = deadline
+        self._handled = 0  # paragraphs handled since the last look at the clock
         self.table = table
         self.lengths = lengths
         self.leaves = searcher.reader().leaf_readers()
@@ -692,6 +783,7 @@ class _Executor:
         self.k1 = getattr(w, "K1", 0.0)
 
     def run(self, q) -> dict[int, float]:
+        _check(self.deadline)
         handler = self._handlers.get(type(q))
         if handler is None or not self.bm25:
             return self._by_whoosh(q)
@@ -699,10 +791,18 @@ class _Executor:
 
     def _by_whoosh(self, q) -> dict[int, float]:
         with self.lock:
-            return self._by_whoosh(q)
+            return _whoosh_scores(self.s, q, self.deadline)
 
     def docs(self, q) -> set[int]:
         return set(self.run(q))
+
+    def _tick(self, n: int = 1) -> None:
+        """Count `n` more paragraphs handled: a look at the clock every CHECK_EVERY of them."""
+        if self.deadline is not None:
+            self._handled += n
+            while self._handled >= CHECK_EVERY:
+                self._handled -= CHECK_EVERY
+                _check(self.deadline)
 
     # -- leaves
 
@@ -739,6 +839,7 @@ class _Executor:
             candidates = set(found) if candidates is None else candidates.intersection(found)
             if not candidates:
                 return {}
+        self._tick(len(candidates))
         out = {}
         seen: dict[tuple, bool] = {}  # the same positions recur (a heading on many paragraphs)
         decode, slop = words[0].decode, q.slop
@@ -765,16 +866,20 @@ class _Executor:
                 out[d] = _tree_sum([scores[i] for i, _, scores in at])
         return out
 
-    def _wildcard(self, q) -> dict[int, float]:
-        if q.text == "*" or q.boost != 1.0:
-            return self._by_whoosh(q)
-        with self.lock:
-            terms = sorted({t for _, t in q.expanded_terms(self.s.reader()) if t})
-        return _sum([self._term(query.Term(q.fieldname, t)) for t in terms])
+    def _expanded_wildcard(self, q) -> dict[int, float]:
+        """As _ExpandedWildcard.matcher: one word scores as a term; of several, a paragraph
+        holding any scores 1 (Whoosh's unscored preloaded union)."""
+        if len(q.words) == 1:
+            return self._term(query.Term(q.fieldname, q.words[0]))
+        found: set[int] = set()
+        for word in q.words:
+            found.update(self._read(q.fieldname, word).ids)
+        return dict.fromkeys(found, 1.0)
 
     def _every(self, q) -> dict[int, float]:
         if q.fieldname not in (None, "", "*"):
             return self._by_whoosh(q)
+        self._tick(len(self.table.live))
         return dict.fromkeys(self.table.live, q.boost or 1.0)
 
     def _null(self, q) -> dict[int, float]:
@@ -822,6 +927,7 @@ class _Executor:
 
     def _not(self, q) -> dict[int, float]:
         excluded = self.run(q.query)
+        self._tick(len(self.table.live))
         return {d: 1.0 for d in self.table.live if d not in excluded}
 
     def _score(self, q) -> dict[int, float]:
@@ -831,7 +937,7 @@ class _Executor:
         return {d: v * q.scale + q.add for d, v in child.items()}
 
     _handlers = {
-        query.Term: _term, query.Phrase: _phrase, query.Wildcard: _wildcard,
+        query.Term: _term, query.Phrase: _phrase, _ExpandedWildcard: _expanded_wildcard,
         query.Every: _every, type(query.NullQuery): _null,
         query.Or: _or, query.And: _and, _Max: _max,
         query.AndMaybe: _and_maybe, query.AndNot: _and_not, query.Not: _not, _Score: _score,
@@ -860,11 +966,11 @@ class _Executor:
                 if isinstance(m, matching.FilterMatcher):
                     m = m.child  # the deleted documents, dropped below
                 if only is None:
-                    i, w, v = _read_postings(m, positions)
+                    i, w, v = _read_postings(m, positions, self._tick)
                 else:
                     end = offset + leaf.doc_count_all()
                     i, w, v = _look_up_postings(m, sorted(d - offset for d in only
-                                                          if offset <= d < end))
+                                                          if offset <= d < end), self._tick)
                 ids += [d + offset for d in i] if offset else i
                 weights += w
                 if positions:
@@ -929,11 +1035,13 @@ def _decode_positions(value: bytes) -> list[int]:
     return list(itertools.accumulate(pickle.loads(gaps if gaps.endswith(b".") else gaps + b".")))
 
 
-def _read_postings(m, positions: bool):
-    """A leaf matcher's postings, block by block where Whoosh's codec lets us."""
+def _read_postings(m, positions: bool, tick):
+    """A leaf matcher's postings, block by block where Whoosh's codec lets us; `tick(n)` is
+    told of every n postings read."""
     ids, weights, values = [], [], []
     if isinstance(m, W3LeafMatcher):
         while m.is_active():
+            tick(m._blocklength)
             m._read_data()
             ids += m._data[0] if m._byteids else itertools.accumulate(m._data[0])
             m._read_weights()
@@ -944,6 +1052,7 @@ def _read_postings(m, positions: bool):
             m._next_block()
     else:
         while m.is_active():
+            tick()
             ids.append(m.id())
             weights.append(m.weight())
             if positions:
@@ -952,10 +1061,11 @@ def _read_postings(m, positions: bool):
     return ids, weights, values
 
 
-def _look_up_postings(m, docnums: list[int]):
+def _look_up_postings(m, docnums: list[int], tick):
     """The postings of the documents `docnums` (ascending), skipping the blocks between."""
     ids, weights, values = [], [], []
     for d in docnums:
+        tick()
         if not m.is_active():
             break
         m.skip_to(d)
@@ -992,16 +1102,10 @@ def _boosted(scores: dict[int, float], boost: float) -> dict[int, float]:
     return {d: v * boost for d, v in scores.items()}
 
 
-# Whoosh picks another Or for indexes under 5,000 documents (preloaded scores), which scores
-# each wildcard expansion 1 instead of its BM25F and drops documents whose scores sum to 0 (a
-# bracketed OR of facet filters). The executor, and so the reference, behave as in a large index.
-query.Or.matcher_type = query.Or.DEFAULT_MATCHER
-
-
-def _whoosh_scores(searcher, wq) -> dict[int, float]:
+def _whoosh_scores(searcher, wq, deadline: Optional[float] = None) -> dict[int, float]:
     """Every match of a query with its score, by Whoosh's own matchers: the reference the
     executor is tested against, and the way to run query types it does not know."""
-    collector = collectors.UnlimitedCollector()
+    collector = _DeadlineCollector(deadline)
     searcher.search_with_collector(wq, collector)
     return {docnum: score for score, docnum in collector.items}
 
@@ -1050,12 +1154,12 @@ class Engine:
                     self._table = _read_table(self._searcher().reader())
         return self._table
 
-    def _executor(self, s) -> "_Executor":
+    def _executor(self, s, deadline: Optional[float] = None) -> "_Executor":
         if self._lengths is None:
             with self.whoosh:
                 if self._lengths is None:
                     self._lengths = _Lengths(s, self.whoosh)
-        return _Executor(s, self.table, self._lengths, self.whoosh)
+        return _Executor(s, self.table, self._lengths, self.whoosh, deadline)
 
     def warm(self) -> None:
         """Load what the first search would otherwise load: the per-document table and the
@@ -1076,12 +1180,13 @@ class Engine:
     def search(self, tree: q.Group, filters: dict[str, list[str]] | None = None,
                date_from: str | None = None, date_to: str | None = None,
                sort: str = "relevance", page: int = 1, limit: int = 20,
-               snippet_chars: int | None = 300) -> dict:
+               snippet_chars: int | None = 300, deadline: float | None = None) -> dict:
         """Search with a parsed (and glossary-expanded) query tree.
 
         `filters` maps a facet to the values selected (OR within a facet, AND across facets,
         case-insensitive); `date_from`/`date_to` are ISO date prefixes, inclusive. Facet counts
-        cover every match; each facet's counts ignore that facet's own selection.
+        cover every match; each facet's counts ignore that facet's own selection. Raises
+        TimeLimitExceeded once time.monotonic() passes `deadline`.
         """
         table = self.table
         s = self._searcher()
@@ -1090,7 +1195,7 @@ class Engine:
             wq = compiler.compile(tree)
         searched = bool(compiler.scored or compiler.required or compiler.excluded)
         scores: dict[int, float] = {}
-        run = self._executor(s)
+        run = self._executor(s, deadline)
         if not searched and tree.items:
             matched: set[int] = set()  # words typed, none searchable (all too common): no match
         elif compiler.scored:
@@ -1100,12 +1205,13 @@ class Engine:
             # skipping is unsafe with the word bonus.)
             if self.reference:
                 with self.whoosh:
-                    scores = _whoosh_scores(s, wq)
+                    scores = _whoosh_scores(s, wq, deadline)
             else:
                 scores = run.run(wq)
             matched = _constrained(run, compiler, set(scores))
         else:
             matched = _constrained(run, compiler, set(table.live))
+        _check(deadline)
 
         # Facet filters, dates and counts as bitmaps (indexer/doctable.py).
         selected = {f: {str(v).strip().lower() for v in vals}
@@ -1134,6 +1240,7 @@ class Engine:
             stored = [s.stored_fields(docnum) for docnum, _ in hits]
         out = []
         for (docnum, score), fields in zip(hits, stored):
+            _check(deadline)
             doc = _stored_fields(fields)
             doc["score"] = round(score, 4) if score is not None else None
             doc["report_hits"] = report_hits.get(doc["report_id"], 0)
@@ -1182,7 +1289,7 @@ class Engine:
                     spans.append((a, toks[i + len(phrase) - 1][2]))
         return spans
 
-    def count(self, tree: q.Group) -> int:
+    def count(self, tree: q.Group, deadline: float | None = None) -> int:
         """How many paragraphs a query matches, without filters (for "did you mean")."""
         s = self._searcher()
         compiler = _Compiler(self.table, s.reader())
@@ -1190,20 +1297,21 @@ class Engine:
             wq = compiler.compile(tree)
         if wq is None and not compiler.required:
             return 0
-        run = self._executor(s)
+        run = self._executor(s, deadline)
         docs = run.docs(wq) if wq is not None else set(self.table.live)
         return len(_constrained(run, compiler, docs))
 
-    def corrections(self, words: Iterable[str]) -> dict[str, str]:
+    def corrections(self, words: Iterable[str], deadline: float | None = None) -> dict[str, str]:
         """Better-attested spellings of rare or unknown words, from the unstemmed words."""
         reader = self._searcher().reader()
         with self.whoosh:
-            return self._corrections(reader, words)
+            return self._corrections(reader, words, deadline)
 
     @staticmethod
-    def _corrections(reader, words: Iterable[str]) -> dict[str, str]:
+    def _corrections(reader, words: Iterable[str], deadline: float | None) -> dict[str, str]:
         out = {}
         for word in words:
+            _check(deadline)
             w = word.lower()
             if len(w) < 4 or not w.isalpha():
                 continue
@@ -1248,10 +1356,6 @@ def _display(table: DocTable, facet: str, lowered: str):
         if v.lower() == lowered:
             return int(v) if facet == "year" and v.isdigit() else v
     return lowered
-
-
-def _stored(hit) -> dict:
-    return _stored_fields(hit.fields())
 
 
 def _stored_fields(fields: dict) -> dict:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from . import query as q
-from .engine import FACETS, FEW_RESULTS, Engine
+from .engine import FACETS, FEW_RESULTS, Engine, TimeLimitExceeded
 from .glossary import Glossary, default_glossary
 
 SORTS = ("relevance", "newest", "oldest")
@@ -22,6 +22,14 @@ MAX_LIMIT = 1000
 
 class SearchError(ValueError):
     """Parameters that cannot be searched with (a bad date, sort or page); the message says why."""
+
+
+class SearchTooSlow(SearchError):
+    """The search was still running at SearchParams.deadline and was stopped."""
+
+    def __init__(self):
+        super().__init__("This search took too long and was stopped. Try fewer or rarer words, "
+                         "more letters before a \"*\", or a filter.")
 
 
 @dataclass
@@ -33,14 +41,24 @@ class SearchParams:
     sort: str = "relevance"        # relevance | newest | oldest
     page: int = 1
     limit: int = 20
+    deadline: float | None = None  # a time.monotonic() value; past it, SearchTooSlow
 
 
 def search(engine: Engine, params: SearchParams, glossary: Glossary | None = None, *,
            snippets: bool = True, max_limit: int = MAX_LIMIT) -> dict:
-    """Run one search; raises SearchError only for bad parameters, never for a bad query.
+    """Run one search; raises SearchError only for bad parameters, never for a bad query, and
+    its SearchTooSlow when the search runs past `params.deadline`.
 
     `snippets=False` leaves each result's snippet null and `max_limit` raises the page size
     allowed: for an export that wants every match's text in one search."""
+    try:
+        return _search(engine, params, glossary, snippets, max_limit)
+    except TimeLimitExceeded:
+        raise SearchTooSlow() from None
+
+
+def _search(engine: Engine, params: SearchParams, glossary: Glossary | None, snippets: bool,
+            max_limit: int) -> dict:
     page, limit, sort = _checked_paging(params, max_limit)
     date_from = _checked_date(params.date_from, "from")
     date_to = _checked_date(params.date_to, "to")
@@ -53,14 +71,19 @@ def search(engine: Engine, params: SearchParams, glossary: Glossary | None = Non
     parsed = q.parse(params.q or "")
     tree, expansions = (glossary or default_glossary()).expand(parsed.tree)
     out = engine.search(tree, filters, date_from=date_from, date_to=date_to, sort=sort,
-                        page=page, limit=limit, snippet_chars=300 if snippets else None)
+                        page=page, limit=limit, snippet_chars=300 if snippets else None,
+                        deadline=params.deadline)
     notices = parsed.notices + out["notices"]
     if not parsed.empty and not out["searched"]:
         notices.append("The query has only very common words (like \"the\" or \"of\"), "
                        "which are not searched.")
     suggestion = None
     if out["total"] < FEW_RESULTS and not parsed.empty:
-        suggestion = _did_you_mean(engine, params.q or "", parsed.tree, out["total"])
+        try:
+            suggestion = _did_you_mean(engine, params.q or "", parsed.tree, out["total"],
+                                       params.deadline)
+        except TimeLimitExceeded:
+            pass  # the results are found: they go out without a suggestion
     return {
         "query": params.q or "",
         "total": out["total"],
@@ -114,12 +137,13 @@ def _checked_date(value: str | None, name: str) -> str | None:
     return value
 
 
-def _did_you_mean(engine: Engine, text: str, tree: q.Group, total: int) -> str | None:
+def _did_you_mean(engine: Engine, text: str, tree: q.Group, total: int,
+                  deadline: float | None = None) -> str | None:
     """The query with rare or unknown words replaced by well-attested spellings, when that
     finds more."""
     words = [n.text for n in q.walk(tree) if isinstance(n, q.Word)]
     words += [w for n in q.walk(tree) if isinstance(n, q.Phrase) for w in n.text.split()]
-    fixes = engine.corrections(dict.fromkeys(words))
+    fixes = engine.corrections(dict.fromkeys(words), deadline)
     if not fixes:
         return None
     suggestion = text
@@ -128,4 +152,4 @@ def _did_you_mean(engine: Engine, text: str, tree: q.Group, total: int) -> str |
     if suggestion == text:
         return None
     fixed_tree, _ = default_glossary().expand(q.parse(suggestion).tree)
-    return suggestion if engine.count(fixed_tree) > total else None
+    return suggestion if engine.count(fixed_tree, deadline) > total else None

@@ -32,3 +32,15 @@ def seed_index(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def seed_reader(seed_index) -> IndexReader:
     return IndexReader(seed_index)
+
+
+@pytest.fixture(scope="session")
+def seed_app(seed_index):
+    """The web app on the seed index, serving originals from the bundled corpus."""
+    from webapp import create_app
+    return create_app(index_dir=seed_index, corpus_dir=CORPUS)
+
+
+@pytest.fixture()
+def seed_client(seed_app):
+    return seed_app.test_client()

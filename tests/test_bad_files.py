@@ -13,6 +13,7 @@ from indexer import build as build_mod
 from indexer import store
 from indexer.build import build
 from indexer.search import SearchParams, search
+from pdfgen import Doc
 
 
 def blank_pdf() -> bytes:
@@ -36,6 +37,7 @@ def junk_corpus(tmp_path, corpus_dir):
         b"<!DOCTYPE html><html><head><title>404 Not Found</title></head><body>Not found</body></html>")
     (bad / "truncated.pdf").write_bytes(blank_pdf()[:300])
     (bad / "no-text.pdf").write_bytes(blank_pdf())
+    (bad / "encrypted.pdf").write_bytes(Doc().bytes(encrypted=True))  # a password to open
     (bad / "one-line.txt").write_bytes(b"word " * 100_000)
     # Latin-1 text is a real report with an old encoding: indexed, not skipped.
     (folder / "latin1.txt").write_bytes(
@@ -48,11 +50,13 @@ def test_each_bad_file_is_named_with_a_reason_and_good_files_are_indexed(junk_co
     summary = build(junk_corpus, tmp_path / "index", show_progress=False, jobs=2)
     reasons = dict(summary.skipped)
     assert set(reasons) == {"bad/empty.txt", "bad/random.pdf", "bad/error-page.pdf",
-                            "bad/truncated.pdf", "bad/no-text.pdf", "bad/one-line.txt"}
+                            "bad/truncated.pdf", "bad/encrypted.pdf", "bad/no-text.pdf",
+                            "bad/one-line.txt"}
     assert reasons["bad/empty.txt"] == "empty file"
     assert "HTML page" in reasons["bad/error-page.pdf"]
     assert "not a PDF" in reasons["bad/random.pdf"]
     assert "500,000 bytes" in reasons["bad/one-line.txt"]
+    assert "encrypted" in reasons["bad/encrypted.pdf"]
     assert summary.reports == 6  # the five seeds and the Latin-1 report
 
     reader = store.IndexReader(tmp_path / "index")
@@ -73,7 +77,7 @@ def test_strict_build_refuses_to_switch_in_an_index_with_files_left_out(junk_cor
     good = build(corpus_dir, index_dir, show_progress=False, jobs=1)
     with pytest.raises(build_mod.SkippedInStrictMode) as err:
         build(junk_corpus, index_dir, show_progress=False, jobs=1, strict=True)
-    assert len(err.value.summary.skipped) == 6
+    assert len(err.value.summary.skipped) == 7
     assert store.current_generation(index_dir) == good.generation
 
 
@@ -110,6 +114,25 @@ def test_a_reader_that_crashes_its_process_costs_one_file(corpus_dir, tmp_path, 
     summary = build(corpus_dir, tmp_path / "index", show_progress=False, jobs=2)
     assert summary.skipped == [("003_f8100d5140c3d05e.txt", "the reader crashed on this file")]
     assert summary.reports == 4
+
+
+def test_a_table_rule_followed_by_a_word_is_read_in_no_time(tmp_path, monkeypatch):
+    """A line of dash groups that ends in a word (a table border the converter broke) once made
+    the rule-line pattern backtrack exponentially: minutes per line. Now the file is indexed
+    like any other, well inside a parse limit cut to a few seconds."""
+    monkeypatch.setattr(build_mod, "PARSE_TIMEOUT", 5)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    border = " ".join(["------------"] * 8)
+    (corpus / "broken-table.txt").write_text(
+        "Inspection of Halton children's services\n\n" + border + " Good\n\n"
+        "Return home interviews are offered to every child who goes missing.\n\n"
+        + border + "\n", "utf-8")
+    summary = build(corpus, tmp_path / "index", show_progress=False, jobs=1)
+    assert summary.skipped == [] and summary.reports == 1
+    result = search(store.IndexReader(tmp_path / "index").engine,
+                    SearchParams(q="return home interviews"))
+    assert result["total"] == 1 and "----" not in result["results"][0]["text"]
 
 
 def test_empty_corpus_leaves_the_live_index_alone(corpus_dir, tmp_path):

@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 from indexer.store import IndexMissing, IndexReader
 
 from .anchors import AnchorCache
+from .security import HtmlSafeJSONProvider, add_security_headers
 from .state import BadSearch
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -34,8 +35,11 @@ def create_app(index_dir: str | Path = "index", corpus_dir: str | Path | None = 
                **config) -> Flask:
     app = Flask(__name__, static_folder=str(STATIC), static_url_path="/static")
     app.config.update(FACET_TOP_OPTIONS=10)  # options a facet shows before "Show all"
+    # Seconds a request may spend searching before it is stopped with a message (None: no limit).
+    app.config.update(SEARCH_TIME_LIMIT=10, EXPORT_TIME_LIMIT=60)
     app.config.update(INDEX_DIR=str(index_dir),
                       CORPUS_DIR=str(corpus_dir) if corpus_dir else None, **config)
+    app.json = HtmlSafeJSONProvider(app)
     app.json.sort_keys = False  # the search JSON keeps the field order the CLI prints
     app.extensions["index_reader"] = IndexReader(Path(app.config["INDEX_DIR"]))
     app.extensions["anchors"] = AnchorCache()
@@ -82,5 +86,7 @@ def _unexpected(e: Exception):
 
 
 def _security_headers(response):
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    return response
+    # After every response, error pages and static files included (see webapp/security.py).
+    return add_security_headers(
+        response, original_file=(request.endpoint == "search.source_file"
+                                 and response.status_code < 400))

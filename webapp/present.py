@@ -51,7 +51,8 @@ def facet_panels(facets: dict, state: SearchState, top_n: int = TOP_OPTIONS) -> 
 
 def _option_order(facet: str):
     if facet == "year":
-        return lambda o: (-int(o["value"]) if o["value"].isdigit() else 0, o["value"])
+        return lambda o: (-int(o["value"]) if o["value"].isascii() and o["value"].isdigit()
+                          else 0, o["value"])
     if facet == "grade":
         return lambda o: (GRADES.index(o["value"]) if o["value"] in GRADES else len(GRADES),
                           o["value"])

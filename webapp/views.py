@@ -1,6 +1,9 @@
 """Routes: the search page, its JSON and CSV twins, report pages and the original files."""
 from __future__ import annotations
 
+import re
+import time
+from dataclasses import replace
 from pathlib import Path
 
 from flask import (Blueprint, Response, abort, current_app, g, jsonify, render_template, request,
@@ -14,6 +17,7 @@ from indexer.search import search
 from . import export, present
 from .anchors import unique_anchors
 from .highlight import mark, matcher, query_terms
+from .security import web_url
 from .state import FACET_LABELS, PAGE_SIZE, SORTS, BadSearch, SearchState
 
 bp = Blueprint("search", __name__)
@@ -31,11 +35,24 @@ def index():
     return g.index_snapshot
 
 
+def search_deadline() -> float | None:
+    """When this request must stop searching: SEARCH_TIME_LIMIT seconds after its first search,
+    EXPORT_TIME_LIMIT for a CSV export (which searches batch after batch)."""
+    if "search_deadline" not in g:
+        key = "EXPORT_TIME_LIMIT" if request.endpoint == "search.search_csv" else \
+            "SEARCH_TIME_LIMIT"
+        seconds = current_app.config.get(key)
+        g.search_deadline = time.monotonic() + seconds if seconds is not None else None
+    return g.search_deadline
+
+
 def run_search(state: SearchState, limit: int = PAGE_SIZE, page: int | None = None,
                **options) -> dict:
-    """The search JSON for `state`. A query the engine cannot read becomes a BadSearch (400)."""
+    """The search JSON for `state`. A query the engine cannot read, or one still running at the
+    deadline, becomes a BadSearch (400) with the search layer's message."""
+    params = replace(state.to_params(limit=limit, page=page), deadline=search_deadline())
     try:
-        return search(index().engine, state.to_params(limit=limit, page=page), **options)
+        return search(index().engine, params, **options)
     except BadSearch:
         raise
     except ValueError as e:  # the search layer's way of saying the query cannot be read
@@ -60,9 +77,19 @@ def paragraph_url(hit: dict, state: SearchState | None = None, external: bool = 
     return f"{base}{'?' + qs if qs else ''}#{anchor}"
 
 
-def source_available(source: str | None) -> bool:
+def original_path(source: str | None) -> Path | None:
+    """The file `source` names, if it is a file inside the corpus folder once every symlink is
+    followed (a link inside the corpus may point anywhere)."""
     corpus = current_app.config.get("CORPUS_DIR")
-    return bool(source and corpus and (Path(corpus) / source).is_file())
+    if not source or not corpus or "\x00" in source:
+        return None
+    root = Path(corpus).resolve()
+    path = (root / source).resolve()
+    return path if path.is_relative_to(root) and path.is_file() else None
+
+
+def source_available(source: str | None) -> bool:
+    return original_path(source) is not None
 
 
 def original_link(hit: dict, external: bool = False) -> dict | None:
@@ -73,8 +100,8 @@ def original_link(hit: dict, external: bool = False) -> dict | None:
         page = hit.get("page")
         return {"url": f"{url}#page={page}" if page else url,
                 "text": f"Original PDF, page {page}" if page else "Original PDF"}
-    if hit.get("url"):
-        return {"url": hit["url"], "text": "Original on the Ofsted website"}
+    if web_url(hit.get("url")):
+        return {"url": web_url(hit["url"]), "text": "Original on the Ofsted website"}
     return None
 
 
@@ -133,7 +160,7 @@ def api_search():
     try:
         state = SearchState.from_args(request.args)
         limit = request.args.get("limit", str(PAGE_SIZE))
-        if not limit.isdigit() or not 1 <= int(limit) <= API_MAX_LIMIT:
+        if not re.fullmatch(r"[0-9]{1,3}", limit) or not 1 <= int(limit) <= API_MAX_LIMIT:
             raise BadSearch(f"limit must be a whole number from 1 to {API_MAX_LIMIT}", "limit")
         result = run_search(state, limit=int(limit))
     except BadSearch as e:
@@ -193,6 +220,7 @@ def report_page(report_id):
         if hits:
             matched.append(p)
         paragraphs.append(p)
+    report = dict(report, url=web_url(report.get("url")))
     return render_template("report.html", report=report, paragraphs=paragraphs,
                            contents=contents, matched=matched, state=state,
                            source_url=(url_for("search.source_file", source=report["source"])
@@ -219,10 +247,10 @@ def glossary_terms(q: str) -> list[str]:
 @bp.route("/source/<path:source>")
 def source_file(source):
     """An original file, only if it is the source of an indexed report and lies in the corpus."""
-    corpus = current_app.config.get("CORPUS_DIR")
     known = {r.get("source") for r in index().reports.values()}
-    if not corpus or source not in known:
+    path = original_path(source) if source in known else None
+    if path is None:
         abort(404, "There is no original file at this address.")
-    # send_from_directory refuses any path that would leave the corpus folder.
     kind = "text/plain" if source.lower().endswith((".txt", ".md")) else None
-    return send_from_directory(Path(corpus).resolve(), source, mimetype=kind)
+    # send_from_directory also refuses any name that would leave the folder.
+    return send_from_directory(path.parent, path.name, mimetype=kind)
