@@ -2,7 +2,7 @@
 """Search latency under concurrent load: ofsted-search's /search beside Datasette (SQLite FTS5 with
 facets on authority, section and grade) serving the same paragraphs, in one run.
 
-    python benchmarks/latency.py --index index [--clients 4] [--rounds 3]
+    python benchmarks/latency.py --index index [--clients 4] [--rounds 3] [--processes 1]
 
 Needs Datasette in its own environment (never a project dependency):
     python3 -m venv benchmarks/.venv-datasette && benchmarks/.venv-datasette/bin/pip install datasette
@@ -89,10 +89,28 @@ def wait_until_up(url: str, proc: subprocess.Popen, seconds: float = 120) -> Non
 
 
 def rss_mib(pid: int) -> tuple[float, float]:
-    """Resident memory now and at its peak, in MiB."""
-    status = Path(f"/proc/{pid}/status").read_text()
-    fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-    return (int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024)
+    """Resident memory now and at its peak, in MiB, of the process and its children (a server's
+    worker processes) added up: pages they share (the index file, libraries) count once each."""
+    now = peak = 0.0
+    for p in [pid] + children(pid):
+        status = Path(f"/proc/{p}/status").read_text()
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        now += int(fields["VmRSS"].split()[0]) / 1024
+        peak += int(fields["VmHWM"].split()[0]) / 1024
+    return now, peak
+
+
+def children(pid: int) -> list[int]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            if ppid == pid:
+                out.append(int(entry.name))
+    return out
 
 
 def ours_url(base: str, q: str, filt) -> str:
@@ -139,7 +157,8 @@ def percentile(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
-def measure(index_dir: Path, datasette: str, clients: int = 4, rounds: int = 3) -> dict:
+def measure(index_dir: Path, datasette: str, clients: int = 4, rounds: int = 3,
+            processes: int = 1) -> dict:
     """Serve `index_dir` with ofsted-search and its paragraphs with Datasette, load both with the
     same queries; returns each system's figures and the index's size."""
     work = Path(tempfile.mkdtemp(prefix="latency-"))
@@ -149,7 +168,8 @@ def measure(index_dir: Path, datasette: str, clients: int = 4, rounds: int = 3) 
              "sqlite_mib": db.stat().st_size / 2**20}
     p_ours, p_ds = free_port(), free_port()
     ours = subprocess.Popen([sys.executable, "-m", "indexer.cli", "serve", "--index", str(index_dir),
-                             "--port", str(p_ours)], cwd=ROOT, stderr=subprocess.DEVNULL)
+                             "--port", str(p_ours), "--processes", str(processes)],
+                            cwd=ROOT, stderr=subprocess.DEVNULL)
     ds = subprocess.Popen([datasette, "serve", str(db), "--host", "127.0.0.1", "--port", str(p_ds),
                            "--setting", "facet_time_limit_ms", "60000",
                            "--setting", "sql_time_limit_ms", "60000",
@@ -188,11 +208,12 @@ def measure(index_dir: Path, datasette: str, clients: int = 4, rounds: int = 3) 
         shutil.rmtree(work, ignore_errors=True)
 
 
-def report(figures: dict, clients: int, rounds: int) -> None:
+def report(figures: dict, clients: int, rounds: int, processes: int = 1) -> None:
     print(f"{figures['paragraphs']} paragraphs; index {figures['index_mib']:.0f} MiB; "
           f"SQLite {figures['sqlite_mib']:.0f} MiB")
     print(f"{clients} concurrent clients, {len(QUERIES) * len(FILTERS)} queries x "
-          f"{rounds} rounds each")
+          f"{rounds} rounds each; ofsted-search in {processes} process"
+          f"{'es' if processes > 1 else ''} (RSS summed over them)")
     print(f"{'':14} {'requests':>8} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8} {'mean ms':>8} "
           f"{'RSS MiB':>8} {'peak MiB':>8}")
     for name in ("ofsted-search", "datasette"):
@@ -210,10 +231,12 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=4)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--datasette", default=str(ROOT / "benchmarks/.venv-datasette/bin/datasette"))
+    ap.add_argument("--processes", type=int, default=1,
+                    help="ofsted-search server processes (serve --processes)")
     ap.add_argument("--json", type=Path, help="also write the figures here")
     a = ap.parse_args()
-    figures = measure(a.index, a.datasette, a.clients, a.rounds)
-    report(figures, a.clients, a.rounds)
+    figures = measure(a.index, a.datasette, a.clients, a.rounds, a.processes)
+    report(figures, a.clients, a.rounds, a.processes)
     if a.json:
         a.json.write_text(json.dumps(figures, indent=2))
 

@@ -3,6 +3,7 @@
 each measured beside Datasette serving the same paragraphs (benchmarks/latency.py).
 
     python benchmarks/latency_scaling.py [PDFS] [--sizes 100] [--full-index index] [--rounds 2]
+        [--processes 1]
 
 PDFS defaults to ../shared/ofsted-pdfs. Each corpus is built into a temporary index (a sample
 is spread over the folder, as build_speed.py samples it); `--full-index` reuses an index of all
@@ -35,6 +36,8 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=4)
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--datasette", default=str(ROOT / "benchmarks/.venv-datasette/bin/datasette"))
+    ap.add_argument("--processes", type=int, default=1,
+                    help="ofsted-search server processes (serve --processes)")
     a = ap.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="latency-scaling-"))
@@ -51,13 +54,13 @@ def main() -> None:
             else:
                 index_dir = work / f"index-{len(rows)}"
                 build(source, index_dir, show_progress=False)
-            f = measure(index_dir, a.datasette, a.clients, a.rounds)
+            f = measure(index_dir, a.datasette, a.clients, a.rounds, a.processes)
             rows.append((name, f))
             o, d = f["ofsted-search"], f["datasette"]
             print(f"{name}: {f['paragraphs']} paragraphs, p95 {o['p95_ms']:.0f} vs "
                   f"{d['p95_ms']:.0f} ms", flush=True)
-        print(f"\n{a.clients} concurrent clients, {a.rounds} rounds; ratios are ofsted-search / "
-              f"Datasette in the same run")
+        print(f"\n{a.clients} concurrent clients, {a.rounds} rounds, ofsted-search in "
+              f"{a.processes} process(es); ratios are ofsted-search / Datasette in the same run")
         print(f"| corpus | paragraphs | index MiB | p50 ratio | p95 ratio | ofsted-search p50 / p95 ms "
               f"| Datasette p50 / p95 ms | ofsted-search RSS MiB |")
         print("|---|---:|---:|---:|---:|---:|---:|---:|")
