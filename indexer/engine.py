@@ -402,6 +402,22 @@ class _Max(query.DisjunctionMax):
                                   lambda q: q.estimate_size(r))
 
 
+class _AndNotMatcher(matching.AndNotMatcher):
+    """Whoosh 2.7.4's AndNotMatcher lets the first document of `a` through when the excluded
+    matcher starts on an earlier document: "(return -children)" found a paragraph about
+    children. Here the excluded matcher is moved up to `a` first, as for every later document."""
+
+    def _find_first(self):
+        if self.a.is_active() and self.b.is_active():
+            self._find_next()
+
+
+class _AndNot(query.AndNot):
+    def matcher(self, searcher, context=None):
+        return _AndNotMatcher(self.a.matcher(searcher, context),
+                              self.b.matcher(searcher, searcher.boolean_context()))
+
+
 class _ExpandedWildcard(query.Wildcard):
     """A wildcard whose words were chosen beforehand (see _Compiler._wildcard); scored like
     Whoosh's own, every word alike."""
@@ -550,7 +566,7 @@ class _Compiler:
             # filter. The filters score 0, so the sum is the content's score.
             content = query.And([content] + filters) if content is not None else query.And(filters)
         if nots:
-            content = query.AndNot(content if content is not None else query.Every(),
+            content = _AndNot(content if content is not None else query.Every(),
                                    query.Or(nots))
         return content
 
@@ -940,7 +956,8 @@ class _Executor:
         query.Term: _term, query.Phrase: _phrase, _ExpandedWildcard: _expanded_wildcard,
         query.Every: _every, type(query.NullQuery): _null,
         query.Or: _or, query.And: _and, _Max: _max,
-        query.AndMaybe: _and_maybe, query.AndNot: _and_not, query.Not: _not, _Score: _score,
+        query.AndMaybe: _and_maybe, _AndNot: _and_not, query.AndNot: _and_not,
+        query.Not: _not, _Score: _score,
     }
 
     # -- postings
