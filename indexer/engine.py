@@ -136,6 +136,9 @@ class _DeadlineCollector(collectors.UnlimitedCollector):
             collect(sub_docnum)
 
 
+# ---------------------------------------------------------------------------------------------
+# Analysis and schema
+
 @lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
     """English (Porter2) stemming, plus the plural of an all-consonant acronym: GPs, SCRs."""
@@ -175,6 +178,9 @@ def make_schema() -> Schema:
         position=NUMERIC(stored=True, sortable=True),
     )
 
+
+# ---------------------------------------------------------------------------------------------
+# Writing an index
 
 # Whoosh sorts postings in memory up to this size and spills sorted runs to disk beyond it;
 # merging the runs back costs more than writing them (a third of the time at 47,000 paragraphs).
@@ -292,7 +298,7 @@ def _fields(doc: dict) -> dict:
 
 
 # ---------------------------------------------------------------------------------------------
-# Scoring helpers
+# Scoring helpers: Whoosh query classes for the word bonus, maxima and exclusions
 
 class _ScoreMatcher(matching.WrappingMatcher):
     """child score * scale + add: adds the per-word bonus, or zeroes a filter's score."""
@@ -442,6 +448,9 @@ class _ExpandedWildcard(query.Wildcard):
         context = context.set(weighting=None) if context else SearchContext(weighting=None)
         return PreloadedOr(terms, boost=self.boost).matcher(searcher, context)
 
+
+# ---------------------------------------------------------------------------------------------
+# Compiling a parsed query into a Whoosh query
 
 @dataclass
 class _Highlight:
@@ -1128,6 +1137,7 @@ def _whoosh_scores(searcher, wq, deadline: Optional[float] = None) -> dict[int, 
 
 
 # ---------------------------------------------------------------------------------------------
+# The engine: an open generation, searched
 
 class Engine:
     """An open index generation: searches and fetches documents. Safe to share between threads.
