@@ -89,8 +89,14 @@ def scan(corpus: Path, previous: dict) -> tuple[list[SourceFile], list[tuple[str
     hash without being read again, which makes a no-change rebuild cheap."""
     files, skipped = [], []
     known = previous.get("files", {})
+    root = Path(corpus).resolve()
     for path in corpus_files(corpus):
         rel = path.relative_to(corpus).as_posix()
+        if not path.resolve().is_relative_to(root):
+            # The web app serves originals only from inside the corpus; what it cannot cite
+            # by a link to its source is not indexed either.
+            skipped.append((rel, "a link to a file outside the corpus folder"))
+            continue
         try:
             f = SourceFile(path, rel, *source_stamp(path))  # the file and its sidecar
             old = known.get(rel)

@@ -187,3 +187,18 @@ def test_kill_9_at_any_moment_leaves_the_previous_index_searchable(corpus_dir, t
     assert summary.reports == 60
     assert sorted(p.name for p in index_dir.glob("gen-*")) == sorted(
         {summary.generation.name, good.generation.name})
+
+
+def test_a_link_to_a_file_outside_the_corpus_is_skipped(corpus_dir, tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(corpus_dir, corpus)
+    outside = tmp_path / "private.txt"
+    outside.write_text("Inspection of Nowhere children's services\n\nA private note.\n", "utf-8")
+    (corpus / "linked.txt").symlink_to(outside)
+    (corpus / "inside-link.txt").symlink_to(corpus / "002_392029502dc47f6f.txt")
+    summary = build(corpus, tmp_path / "index", show_progress=False, jobs=1)
+    reasons = dict(summary.skipped)
+    assert reasons["linked.txt"] == "a link to a file outside the corpus folder"
+    # A link that stays inside is the same bytes as its target: indexed once, named.
+    assert reasons["inside-link.txt"].startswith("same content as")
+    assert summary.reports == 5
