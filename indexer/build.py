@@ -52,6 +52,7 @@ class BuildSummary:
     removed: int = 0        # reports dropped from the previous generation
     up_to_date: bool = False
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path under corpus, reason)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # indexed, with a caveat
     generation: Path | None = None
     seconds: dict[str, float] = field(default_factory=dict)  # wall time of each stage
 
@@ -65,6 +66,9 @@ class BuildSummary:
         if self.skipped:
             out.append(f"Skipped {len(self.skipped)} files:")
             out += [f"  {path}: {reason}" for path, reason in self.skipped]
+        if self.notes:
+            out.append(f"Indexed with a caveat, {len(self.notes)} files:")
+            out += [f"  {path}: {note}" for path, note in self.notes]
         return out
 
 
@@ -214,6 +218,7 @@ def build(corpus: Path, index_dir: Path, show_progress: bool | None = None, jobs
             summary.skipped += [(rel, why) for rel, why in previous["skipped"]
                                 if rel in wanted and rel not in known]
             summary.reports, summary.paragraphs = previous["reports"], previous["paragraphs"]
+            summary.notes = [tuple(n) for n in previous.get("notes", [])]
             summary.generation = live
             if strict and summary.skipped:
                 raise SkippedInStrictMode(summary)
@@ -234,6 +239,7 @@ def build(corpus: Path, index_dir: Path, show_progress: bool | None = None, jobs
                 reports[f.rel] = result
             else:
                 summary.skipped.append((f.rel, result or "could not be parsed"))
+        summary.notes = [(rel, note) for rel in sorted(reports) for note in reports[rel].notes]
         if strict and summary.skipped:
             raise SkippedInStrictMode(summary)
         if not reports:
@@ -262,7 +268,8 @@ def build(corpus: Path, index_dir: Path, show_progress: bool | None = None, jobs
             manifest = dict(versions, reports=summary.reports, paragraphs=summary.paragraphs,
                             files={f.rel: {"report_id": f.report_id, "size": f.size,
                                            "mtime_ns": f.mtime_ns} for f in files},
-                            indexed=sorted(reports), skipped=summary.skipped)
+                            indexed=sorted(reports), skipped=summary.skipped,
+                            notes=summary.notes)
             (generation / MANIFEST).write_text(json.dumps(manifest), "utf-8")
             store.publish_generation(index_dir, generation)
             summary.seconds["write"] = time.perf_counter() - clock

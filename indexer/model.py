@@ -74,6 +74,7 @@ class Report:
     judgements: list[Judgement] = field(default_factory=list)
     paragraphs: list[Paragraph] = field(default_factory=list)
     url: Optional[str] = None      # the original on the web, from corpus metadata when known
+    notes: list[str] = field(default_factory=list)  # caveats about how the file was read
 
     @property
     def date(self) -> Optional[str]:
@@ -101,6 +102,7 @@ class Report:
             "url": self.url,
             "judgements": [j.to_dict() for j in self.judgements],
             "paragraphs": len(self.paragraphs),
+            "notes": list(self.notes),
         }
 
     def documents(self) -> list[dict]:

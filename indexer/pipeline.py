@@ -121,6 +121,7 @@ def build_report(source: SourceText, report_id: str, relpath: str) -> Report:
         published=meta.published,
         judgements=meta.judgements,
         paragraphs=paragraphs_from_blocks(segment(source), meta.judgements),
+        notes=list(source.info.get("notes", [])),
     )
 
 

@@ -58,6 +58,8 @@ def test_each_bad_file_is_named_with_a_reason_and_good_files_are_indexed(junk_co
     assert "500,000 bytes" in reasons["bad/one-line.txt"]
     assert "encrypted" in reasons["bad/encrypted.pdf"]
     assert summary.reports == 6  # the five seeds and the Latin-1 report
+    assert summary.notes == [("latin1.txt", "not UTF-8: read as Windows-1252")]
+    assert "  latin1.txt: not UTF-8: read as Windows-1252" in summary.lines()
 
     reader = store.IndexReader(tmp_path / "index")
     result = search(reader.engine, SearchParams(q="café respite"))
@@ -69,6 +71,7 @@ def test_the_summary_lists_skipped_files_again_when_nothing_changed(junk_corpus,
     first = build(junk_corpus, tmp_path / "index", show_progress=False, jobs=1)
     again = build(junk_corpus, tmp_path / "index", show_progress=False, jobs=1)
     assert again.up_to_date and sorted(again.skipped) == sorted(first.skipped)
+    assert again.notes == first.notes == [("latin1.txt", "not UTF-8: read as Windows-1252")]
 
 
 def test_strict_build_refuses_to_switch_in_an_index_with_files_left_out(junk_corpus, corpus_dir,

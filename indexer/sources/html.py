@@ -16,7 +16,8 @@ BLOCKS = ["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "tr"]
 
 
 def read_html(data: bytes) -> SourceText:
-    soup = BeautifulSoup(decode(data), "html.parser")
+    text, caveat = decode(data)
+    soup = BeautifulSoup(text, "html.parser")
     for junk in soup(["script", "style", "nav", "header", "footer", "noscript", "template"]):
         junk.decompose()
     for box in soup.find_all("input"):
@@ -56,7 +57,10 @@ def read_html(data: bytes) -> SourceText:
             m = re.match(r"^\[\^(\d{1,2})\]\s*", text)
             blocks.append(f"[^{m.group(1)}]: {text[m.end():]}" if m else text)
     title = soup.title.get_text(strip=True) if soup.title else None
-    return SourceText(text="\n\n".join(blocks), paged=False, info={"title": title} if title else {})
+    info = {"title": title} if title else {}
+    if caveat:
+        info["notes"] = [caveat]
+    return SourceText(text="\n\n".join(blocks), paged=False, info=info)
 
 
 def _text(el) -> str:
