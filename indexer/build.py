@@ -182,6 +182,29 @@ def read_manifest(generation: Path | None) -> dict:
         return {}
 
 
+def code_versions() -> dict[str, str]:
+    """Fingerprints of the code that decides what an index holds and how it is read."""
+    return {"parser_version": parser_version(), "engine_version": engine.ENGINE_VERSION}
+
+
+def outdated_parts(index_dir: Path) -> list[str]:
+    """Which fingerprints of the live index differ from this code's ([] when it is current)."""
+    manifest = read_manifest(store.current_generation(index_dir))
+    return [name for name, value in code_versions().items() if manifest.get(name) != value]
+
+
+def built_from(index_dir: Path, corpus: Path) -> bool:
+    """Whether the live index was built from `corpus`.
+
+    Manifests written before they named their folder count as built from it when every file
+    they list is still there."""
+    manifest = read_manifest(store.current_generation(index_dir))
+    if "corpus" in manifest:
+        return Path(manifest["corpus"]) == Path(corpus).resolve()
+    files = manifest.get("files") or {}
+    return bool(files) and all((Path(corpus) / rel).is_file() for rel in files)
+
+
 def build(corpus: Path, index_dir: Path, show_progress: bool | None = None, jobs: int | None = None,
           full: bool = False, wait: bool = False, strict: bool = False) -> BuildSummary:
     """Bring `index_dir` up to date with `corpus`.
@@ -200,7 +223,7 @@ def build(corpus: Path, index_dir: Path, show_progress: bool | None = None, jobs
     summary = BuildSummary()
     with store.build_lock(index_dir, wait=wait):
         live = store.current_generation(index_dir)
-        versions = {"parser_version": parser_version(), "engine_version": engine.ENGINE_VERSION}
+        versions = code_versions()
         previous = {} if full else read_manifest(live)
         same_code = bool(previous) and all(previous.get(k) == v for k, v in versions.items())
         cache = ExtractionCache(index_dir / "cache")
@@ -265,7 +288,8 @@ def build(corpus: Path, index_dir: Path, show_progress: bool | None = None, jobs
             summary.reports = len(reports)
             summary.paragraphs = sum(len(r.paragraphs) for r in reports.values())
             store.write_reports(generation, [reports[rel].summary() for rel in sorted(reports)])
-            manifest = dict(versions, reports=summary.reports, paragraphs=summary.paragraphs,
+            manifest = dict(versions, corpus=str(corpus.resolve()),
+                            reports=summary.reports, paragraphs=summary.paragraphs,
                             files={f.rel: {"report_id": f.report_id, "size": f.size,
                                            "mtime_ns": f.mtime_ns} for f in files},
                             indexed=sorted(reports), skipped=summary.skipped,

@@ -54,9 +54,13 @@ def build(index_dir: Path, corpus: Path, full: bool, strict: bool, jobs: int | N
     still succeeds (status 0) unless --strict is given or no file could be indexed;
     then it exits 1 and the live index stays as it was.
     """
+    _run_build(corpus, index_dir, full=full, jobs=jobs, wait=wait, strict=strict)
+
+
+def _run_build(corpus: Path, index_dir: Path, **options) -> None:
+    """Build, print the summary, and turn the build's refusals into a message and exit 1."""
     try:
-        summary = build_mod.build(corpus, index_dir, full=full, jobs=jobs, wait=wait,
-                                  strict=strict)
+        summary = build_mod.build(corpus, index_dir, **options)
     except build_mod.SkippedInStrictMode as e:
         for line in e.summary.lines()[1:]:
             click.echo(line, err=True)
@@ -73,6 +77,10 @@ def _reader(index_dir: Path) -> store.IndexReader:
         reader.reports
     except store.IndexMissing as e:
         raise click.ClickException(str(e))
+    if "engine_version" in build_mod.outdated_parts(index_dir):
+        click.echo(f"Warning: the index in {index_dir} was written by another version of "
+                   "ofsted-search; counts and fields may be wrong until `ofsted-search build` "
+                   "rebuilds it.", err=True)
     return reader
 
 
@@ -191,10 +199,7 @@ def serve(index_dir: Path, host: str, port: int, corpus: Path, time_limit: float
     """Serve the search web app with a production WSGI server (waitress).
 
     Request limits are set in webapp/security.py (SERVER_SETTINGS)."""
-    if store.current_generation(index_dir) is None:
-        click.echo(f"No index in {index_dir}: building it from {corpus} ...", err=True)
-        for line in build_mod.build(corpus, index_dir).lines():
-            click.echo(line, err=True)
+    _ready_to_serve(index_dir, corpus)
     from webapp import create_app, server
     from webapp.security import SERVER_SETTINGS
 
@@ -204,6 +209,31 @@ def serve(index_dir: Path, host: str, port: int, corpus: Path, time_limit: float
     click.echo(f"Serving on http://{host}:{port}/ ({processes} "
                f"process{'es' if processes > 1 else ''})", err=True)
     server.serve(make_app, host, port, processes, SERVER_SETTINGS)
+
+
+def _ready_to_serve(index_dir: Path, corpus: Path) -> None:
+    """Build the index when there is none, and rebuild it when another version of
+    ofsted-search wrote it from this corpus: its fields may not mean what this code reads."""
+    rebuild = f"ofsted-search build --index {index_dir} --corpus <the folder it was built from>"
+    if store.current_generation(index_dir) is None:
+        click.echo(f"No index in {index_dir}: building it from {corpus} ...", err=True)
+    elif not (outdated := build_mod.outdated_parts(index_dir)):
+        return
+    elif build_mod.built_from(index_dir, corpus):
+        click.echo(f"The index in {index_dir} was written by another version of ofsted-search: "
+                   f"rebuilding it from {corpus} ...", err=True)
+    elif "engine_version" in outdated:
+        # Rebuilding from --corpus would replace this index with another folder's reports.
+        raise click.ClickException(
+            f"the index in {index_dir} was written by another version of ofsted-search from "
+            f"another folder than {corpus}, and this version cannot read it reliably. "
+            f"Rebuild it first: {rebuild}")
+    else:
+        click.echo(f"Note: the paragraphs in {index_dir} were split by another version of "
+                   f"ofsted-search; to bring them up to date: {rebuild}", err=True)
+        return
+    # Wait rather than refuse when a build is already running: the server needs its result.
+    _run_build(corpus, index_dir, wait=True)
 
 
 def main():
