@@ -248,8 +248,8 @@ class _Parser:
                 self.note(f'"{tok.text}" needs words on both sides; it was ignored.')
                 continue
             item = self.or_()
-            if item is not None:
-                items.append(item)
+            if item is not None and _same_key(item) not in map(_same_key, items):
+                items.append(item)  # a repeated word adds nothing but cost: searched once
         return Group(tuple(items))
 
     def or_(self) -> Optional[Node]:
@@ -344,6 +344,11 @@ class _Parser:
         if not re.search(r"\w", text):
             return None
         return Word(text)
+
+
+def _same_key(node: Node):
+    """Nodes that search for the same thing compare equal (words ignore case)."""
+    return Word(node.text.lower()) if isinstance(node, Word) else node
 
 
 def _negate(node: Node) -> Node:

@@ -92,6 +92,14 @@ def test_glossary_synonym_is_found_shown_and_marked(small):
     assert "<mark>Child sexual exploitation</mark>" in snippet
 
 
+def test_typing_words_twice_finds_and_ranks_as_typing_them_once(seed_reader):
+    once = run(seed_reader.engine, "return home interviews", limit=50)
+    twice = run(seed_reader.engine, "return home Interviews return home interviews", limit=50)
+    assert once["total"] == twice["total"] > 0
+    assert [(r["id"], r["score"]) for r in twice["results"]] == \
+        [(r["id"], r["score"]) for r in once["results"]]
+
+
 def test_the_word_typed_ranks_above_its_synonym(small):
     result = run(small, "CSE")
     assert texts(result)[0].startswith("CSE work")
