@@ -2,7 +2,7 @@
 """Search latency under concurrent load: ofsted-search's /search beside Datasette (SQLite FTS5 with
 facets on authority, section and grade) serving the same paragraphs, in one run.
 
-    python benchmarks/latency.py --index index [--clients 4] [--rounds 3] [--processes 1]
+    python benchmarks/latency.py --index index [--clients 4] [--rounds 3] [--processes N]
 
 Needs Datasette in its own environment (never a project dependency):
     python3 -m venv benchmarks/.venv-datasette && benchmarks/.venv-datasette/bin/pip install datasette
@@ -31,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from indexer.cli import default_processes  # noqa: E402
 from indexer.store import IndexReader  # noqa: E402
 
 # What users type: sector terms, phrases, acronyms, single words with big match sets.
@@ -231,8 +232,8 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=4)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--datasette", default=str(ROOT / "benchmarks/.venv-datasette/bin/datasette"))
-    ap.add_argument("--processes", type=int, default=1,
-                    help="ofsted-search server processes (serve --processes)")
+    ap.add_argument("--processes", type=int, default=default_processes(),
+                    help="ofsted-search server processes [default: serve's own, one per core]")
     ap.add_argument("--json", type=Path, help="also write the figures here")
     a = ap.parse_args()
     figures = measure(a.index, a.datasette, a.clients, a.rounds, a.processes)

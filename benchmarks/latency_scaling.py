@@ -3,7 +3,7 @@
 each measured beside Datasette serving the same paragraphs (benchmarks/latency.py).
 
     python benchmarks/latency_scaling.py [PDFS] [--sizes 100] [--full-index index] [--rounds 2]
-        [--processes 1]
+        [--processes N]
 
 PDFS defaults to ../shared/ofsted-pdfs. Each corpus is built into a temporary index (a sample
 is spread over the folder, as build_speed.py samples it); `--full-index` reuses an index of all
@@ -25,6 +25,7 @@ from build_speed import sample_corpus  # noqa: E402
 from latency import measure  # noqa: E402
 
 from indexer.build import build, corpus_files  # noqa: E402
+from indexer.cli import default_processes  # noqa: E402
 
 
 def main() -> None:
@@ -36,8 +37,8 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=4)
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--datasette", default=str(ROOT / "benchmarks/.venv-datasette/bin/datasette"))
-    ap.add_argument("--processes", type=int, default=1,
-                    help="ofsted-search server processes (serve --processes)")
+    ap.add_argument("--processes", type=int, default=default_processes(),
+                    help="ofsted-search server processes [default: serve's own, one per core]")
     a = ap.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="latency-scaling-"))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import sys
 import textwrap
@@ -16,6 +17,7 @@ from .search import MAX_LIMIT, SORTS, SearchError, SearchParams, search as run_s
 
 DEFAULT_INDEX = "index"
 DEFAULT_CORPUS = "corpus"
+MAX_DEFAULT_PROCESSES = 4  # about 300 MB each at the full corpus: beyond, ask for more
 
 index_option = click.option(
     "--index", "index_dir", default=DEFAULT_INDEX, show_default=True,
@@ -191,14 +193,16 @@ def format_results(result: dict) -> list[str]:
 @click.option("--time-limit", default=10.0, show_default=True, type=click.FloatRange(min=0.1),
               help="Seconds one search may run before it is stopped with a message (a CSV "
                    "export gets six times as long).")
-@click.option("--processes", default=1, show_default=True, type=click.IntRange(min=1),
+@click.option("--processes", default=None, type=click.IntRange(min=1),
               help="Server processes sharing the port: each searches on one core and holds "
-                   "its own copy of the index's tables (about 300 MB at 50,000 paragraphs).")
+                   "its own copy of the index's tables (about 300 MB at 50,000 paragraphs) "
+                   f"[default: one per core, at most {MAX_DEFAULT_PROCESSES}].")
 def serve(index_dir: Path, host: str, port: int, corpus: Path, time_limit: float,
-          processes: int):
+          processes: int | None):
     """Serve the search web app with a production WSGI server (waitress).
 
     Request limits are set in webapp/security.py (SERVER_SETTINGS)."""
+    processes = processes or default_processes()
     _ready_to_serve(index_dir, corpus)
     from webapp import create_app, server
     from webapp.security import SERVER_SETTINGS
@@ -209,6 +213,16 @@ def serve(index_dir: Path, host: str, port: int, corpus: Path, time_limit: float
     click.echo(f"Serving on http://{host}:{port}/ ({processes} "
                f"process{'es' if processes > 1 else ''})", err=True)
     server.serve(make_app, host, port, processes, SERVER_SETTINGS)
+
+
+def default_processes() -> int:
+    """One server process per usable core: Python searches on one core per process, while
+    the memory each one holds caps how many are sensible by default."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_DEFAULT_PROCESSES))
 
 
 def _ready_to_serve(index_dir: Path, corpus: Path) -> None:

@@ -234,7 +234,7 @@ def test_serve_uses_the_server_settings_and_the_time_limit(seed_index, monkeypat
         seen.update(kwargs, app=app)
     monkeypatch.setattr("waitress.serve", fake_serve)
     result = CliRunner().invoke(cli.cli, ["serve", "--index", str(seed_index),
-                                          "--time-limit", "3"])
+                                          "--time-limit", "3", "--processes", "1"])
     assert result.exit_code == 0, result.output
     for name in ("max_request_header_size", "max_request_body_size", "channel_timeout",
                  "connection_limit", "threads"):

@@ -19,7 +19,7 @@ def served(monkeypatch):
     monkeypatch.setattr("waitress.serve", lambda app, **kwargs: seen.update(app=app))
 
     def run(*args):
-        result = CliRunner().invoke(cli.cli, ["serve", *args])
+        result = CliRunner().invoke(cli.cli, ["serve", "--processes", "1", *args])
         return result, seen.get("app")
     return run
 
@@ -112,3 +112,16 @@ def test_search_from_the_command_line_warns_about_an_index_older_code_wrote(tmp_
     result = CliRunner().invoke(cli.cli, ["search", "--index", str(index_dir), "children"])
     assert result.exit_code == 0
     assert "written by another version of ofsted-search" in result.output
+
+
+@pytest.mark.parametrize("cores, expected", [(1, 1), (2, 2), (64, cli.MAX_DEFAULT_PROCESSES)])
+def test_serve_uses_one_process_per_core_by_default(seed_index, monkeypatch, cores, expected):
+    seen = {}
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: set(range(cores)), raising=False)
+    monkeypatch.setattr("webapp.server.serve",
+                        lambda make_app, host, port, processes, settings: seen.update(n=processes))
+    result = CliRunner().invoke(cli.cli, ["serve", "--index", str(seed_index),
+                                          "--corpus", str(CORPUS)])
+    assert result.exit_code == 0, result.output
+    assert seen["n"] == expected
+    assert f"({expected} process" in result.output
