@@ -189,7 +189,10 @@ def code_versions() -> dict[str, str]:
 
 def outdated_parts(index_dir: Path) -> list[str]:
     """Which fingerprints of the live index differ from this code's ([] when it is current)."""
-    manifest = read_manifest(store.current_generation(index_dir))
+    return _outdated(read_manifest(store.current_generation(index_dir)))
+
+
+def _outdated(manifest: dict) -> list[str]:
     return [name for name, value in code_versions().items() if manifest.get(name) != value]
 
 
@@ -223,9 +226,8 @@ def build(corpus: Path, index_dir: Path, show_progress: bool | None = None, jobs
     summary = BuildSummary()
     with store.build_lock(index_dir, wait=wait):
         live = store.current_generation(index_dir)
-        versions = code_versions()
         previous = {} if full else read_manifest(live)
-        same_code = bool(previous) and all(previous.get(k) == v for k, v in versions.items())
+        same_code = bool(previous) and not _outdated(previous)
         cache = ExtractionCache(index_dir / "cache")
         if full:
             shutil.rmtree(cache.folder, ignore_errors=True)
@@ -288,7 +290,7 @@ def build(corpus: Path, index_dir: Path, show_progress: bool | None = None, jobs
             summary.reports = len(reports)
             summary.paragraphs = sum(len(r.paragraphs) for r in reports.values())
             store.write_reports(generation, [reports[rel].summary() for rel in sorted(reports)])
-            manifest = dict(versions, corpus=str(corpus.resolve()),
+            manifest = dict(code_versions(), corpus=str(corpus.resolve()),
                             reports=summary.reports, paragraphs=summary.paragraphs,
                             files={f.rel: {"report_id": f.report_id, "size": f.size,
                                            "mtime_ns": f.mtime_ns} for f in files},

@@ -347,8 +347,8 @@ class _Parser:
 
 
 def _same_key(node: Node):
-    """Nodes that search for the same thing compare equal (words ignore case)."""
-    return Word(node.text.lower()) if isinstance(node, Word) else node
+    """Nodes that search for the same thing compare equal (words and phrases ignore case)."""
+    return type(node)(node.text.lower()) if isinstance(node, (Word, Phrase)) else node
 
 
 def _negate(node: Node) -> Node:
