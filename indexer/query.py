@@ -253,31 +253,24 @@ class _Parser:
         return Group(tuple(items))
 
     def or_(self) -> Optional[Node]:
-        left = self.and_()
-        while (tok := self.peek()) is not None and tok.kind == "op" and tok.text == "OR":
-            self.take()
-            right = self.and_()
-            if right is None:
-                self.note('"OR" needs words on both sides; it was ignored.')
-                break
-            if left is None:
-                left = right
-                continue
-            left = Or((left.items if isinstance(left, Or) else (left,)) + (right,))
-        return left
+        return self.chain("OR", self.and_, Or)
 
     def and_(self) -> Optional[Node]:
-        left = self.unary()
-        while (tok := self.peek()) is not None and tok.kind == "op" and tok.text == "AND":
+        return self.chain("AND", self.unary, And)
+
+    def chain(self, op: str, operand, node_type) -> Optional[Node]:
+        """`operand (op operand)*`, flattened into one `node_type` node."""
+        left = operand()
+        while (tok := self.peek()) is not None and tok.kind == "op" and tok.text == op:
             self.take()
-            right = self.unary()
+            right = operand()
             if right is None:
-                self.note('"AND" needs words on both sides; it was ignored.')
+                self.note(f'"{op}" needs words on both sides; it was ignored.')
                 break
             if left is None:
                 left = right
                 continue
-            left = And((left.items if isinstance(left, And) else (left,)) + (right,))
+            left = node_type((left.items if isinstance(left, node_type) else (left,)) + (right,))
         return left
 
     def unary(self) -> Optional[Node]:
