@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 import pypdfium2 as pdfium  # noqa: E402
 import pypdfium2.raw as pdfium_c  # noqa: E402
 
-from indexer.sources.pdf import read_pdf  # noqa: E402
+from indexer.ingest.sources.pdf import read_pdf  # noqa: E402
 
 
 def plain_text(path: Path) -> int:

@@ -25,9 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from indexer import engine as engine_mod  # noqa: E402
-from indexer.engine import tokens  # noqa: E402
-from indexer.glossary import Glossary  # noqa: E402
+from indexer.engine import ranking as engine_mod  # noqa: E402
+from indexer.engine.analysis import tokens  # noqa: E402
+from indexer.query.glossary import Glossary  # noqa: E402
 from indexer.search import SearchParams, search  # noqa: E402
 from indexer.store import IndexReader  # noqa: E402
 

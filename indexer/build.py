@@ -24,8 +24,8 @@ from pathlib import Path
 from . import engine, store
 from .cache import ExtractionCache, parser_version
 from .model import Report
-from .pipeline import parse_file, source_id, source_stamp
-from .sources import UnreadableSource, is_supported
+from .ingest.pipeline import parse_file, source_id, source_stamp
+from .ingest.sources import UnreadableSource, is_supported
 
 MANIFEST = "manifest.json"
 PARSE_TIMEOUT = 300  # seconds one file may take before it is skipped as unreadable
@@ -184,7 +184,7 @@ def read_manifest(generation: Path | None) -> dict:
 
 def code_versions() -> dict[str, str]:
     """Fingerprints of the code that decides what an index holds and how it is read."""
-    return {"parser_version": parser_version(), "engine_version": engine.ENGINE_VERSION}
+    return {"parser_version": parser_version(), "format_version": engine.format_version()}
 
 
 def outdated_parts(index_dir: Path) -> list[str]:

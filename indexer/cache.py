@@ -16,24 +16,21 @@ from pathlib import Path
 from .model import Report
 
 PACKAGE = Path(__file__).resolve().parent
-# Modules that do not affect what a file parses into; changing them keeps the cache.
-NOT_PARSING = {"build.py", "cache.py", "cli.py", "engine.py", "search.py", "store.py", "doctable.py",
-               "glossary.py", "query.py", "snippets.py", "__init__.py"}
-NOT_PARSING_DATA = {"glossary.toml"}  # read at search time only
+# What turns a file into a Report: the ingest package (its code and data) and the records.
+PARSING = (PACKAGE / "ingest", PACKAGE / "model.py")
 
 
 @lru_cache(maxsize=None)
 def parser_version() -> str:
-    """A hash of every module that turns a file into a Report, and of the data they read
-    (indexer/data/: the list of authority names)."""
+    """A hash of every file of indexer/ingest/ (code and data, by folder: a new module counts
+    without anyone listing it) and of indexer/model.py."""
     digest = hashlib.sha256()
-    for path in sorted([*PACKAGE.rglob("*.py"), *(PACKAGE / "data").glob("*")]):
-        if path.parent == PACKAGE and path.name in NOT_PARSING:
-            continue
-        if path.parent == PACKAGE / "data" and path.name in NOT_PARSING_DATA:
-            continue
-        digest.update(path.relative_to(PACKAGE).as_posix().encode())
-        digest.update(path.read_bytes())
+    for root in PARSING:
+        files = sorted(root.rglob("*")) if root.is_dir() else [root]
+        for path in files:
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+                digest.update(path.relative_to(PACKAGE).as_posix().encode())
+                digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
 

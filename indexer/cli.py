@@ -79,7 +79,7 @@ def _reader(index_dir: Path) -> store.IndexReader:
         reader.reports
     except store.IndexMissing as e:
         raise click.ClickException(str(e))
-    if "engine_version" in build_mod.outdated_parts(index_dir):
+    if "format_version" in build_mod.outdated_parts(index_dir):
         click.echo(f"Warning: the index in {index_dir} was written by another version of "
                    "ofsted-search; counts and fields may be wrong until `ofsted-search build` "
                    "rebuilds it.", err=True)
@@ -236,7 +236,7 @@ def _ready_to_serve(index_dir: Path, corpus: Path) -> None:
     elif build_mod.built_from(index_dir, corpus):
         click.echo(f"The index in {index_dir} was written by another version of ofsted-search: "
                    f"rebuilding it from {corpus} ...", err=True)
-    elif "engine_version" in outdated:
+    elif "format_version" in outdated:
         # Rebuilding from --corpus would replace this index with another folder's reports.
         raise click.ClickException(
             f"the index in {index_dir} was written by another version of ofsted-search from "

@@ -13,6 +13,15 @@ from typing import Optional
 # The five grades every framework's scale is normalised to, best first.
 GRADES = ("Outstanding", "Good", "Requires improvement", "Adequate", "Inadequate")
 
+# The facets a search is narrowed by and counted over, in the order pages show them.
+FACETS = ("authority", "section", "grade", "year", "report_type")
+
+# The fields of one paragraph document (Report.documents): what is indexed, stored, searched
+# back and dumped, in this order. Missing values are None, never absent.
+DOCUMENT_FIELDS = ("id", "report_id", "source", "authority", "report_type", "inspection_start",
+                   "inspection_end", "published", "date", "year", "section", "heading", "grade",
+                   "para_number", "position", "page", "kind", "anchor", "url", "text")
+
 
 @dataclass
 class SourceText:
@@ -48,7 +57,7 @@ class Paragraph:
     position: int                  # 0-based order in the report
     para_number: Optional[str]     # printed number ("65"); restarted numbering is prefixed ("A.3")
     heading: Optional[str]         # the nearest heading above, as printed
-    section: Optional[str]         # controlled vocabulary, see indexer/sections.py
+    section: Optional[str]         # controlled vocabulary, see indexer/ingest/sections.py
     grade: Optional[str]           # grade of the judgement area the paragraph sits in
     page: Optional[int] = None     # page where the paragraph starts (PDF only)
     kind: str = "paragraph"        # paragraph | bullet | footnote
@@ -66,7 +75,7 @@ class Report:
     report_id: str                 # content hash of the source file: stable while the file is
     source: str                    # path under the corpus, "/"-separated
     authority: Optional[str]       # short common name: "St Helens"
-    report_type: Optional[str]     # see indexer/metadata.py REPORT_TYPES
+    report_type: Optional[str]     # see indexer/ingest/metadata.py REPORT_TYPES
     title: Optional[str]
     inspection_start: Optional[str]  # ISO dates
     inspection_end: Optional[str]
@@ -106,31 +115,19 @@ class Report:
         }
 
     def documents(self) -> list[dict]:
-        """One flat dict per paragraph: the unit that is indexed and dumped."""
+        """One flat dict per paragraph (DOCUMENT_FIELDS): the unit that is indexed and dumped."""
+        report = {"report_id": self.report_id, "source": self.source,
+                  "authority": self.authority, "report_type": self.report_type,
+                  "inspection_start": self.inspection_start,
+                  "inspection_end": self.inspection_end, "published": self.published,
+                  "date": self.date, "year": self.year, "url": self.url}
         docs = []
         for p in self.paragraphs:
-            docs.append({
-                "id": f"{self.report_id}-{p.position}",
-                "report_id": self.report_id,
-                "source": self.source,
-                "authority": self.authority,
-                "report_type": self.report_type,
-                "inspection_start": self.inspection_start,
-                "inspection_end": self.inspection_end,
-                "published": self.published,
-                "date": self.date,
-                "year": self.year,
-                "section": p.section,
-                "heading": p.heading,
-                "grade": p.grade,
-                "para_number": p.para_number,
-                "position": p.position,
-                "page": p.page,
-                "kind": p.kind,
-                "anchor": p.anchor,
-                "url": self.url,
-                "text": p.text,
-            })
+            values = dict(report, id=f"{self.report_id}-{p.position}", section=p.section,
+                          heading=p.heading, grade=p.grade, para_number=p.para_number,
+                          position=p.position, page=p.page, kind=p.kind, anchor=p.anchor,
+                          text=p.text)
+            docs.append({name: values[name] for name in DOCUMENT_FIELDS})
         return docs
 
     def to_dict(self) -> dict:

@@ -1,7 +1,7 @@
 """The search API shared by the CLI and the web app: parameters in, the search JSON out.
 
-    parse the query (indexer/query.py) -> mark glossary concepts (indexer/glossary.py)
-    -> search the engine (indexer/engine.py) -> "did you mean" when few match -> the JSON
+    parse the query (indexer/query/language.py) -> mark glossary concepts (query/glossary.py)
+    -> search the engine (indexer/engine/) -> "did you mean" when few match -> the JSON
 
 The JSON shape is documented in README.md ("The search JSON") and kept stable by tests.
 """
@@ -12,11 +12,14 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from . import query as q
-from .engine import FACETS, FEW_RESULTS, Engine, TimeLimitExceeded
-from .glossary import Glossary, default_glossary
+from .engine import Engine, TimeLimitExceeded
+from .engine.highlight import Highlight
+from .model import FACETS
+from .query.glossary import Glossary, default_glossary
+from .query.language import Group, Phrase, Word, parse, walk
 
 SORTS = ("relevance", "newest", "oldest")
+FEW_RESULTS = 5           # below this many matches, "did you mean" is worked out
 MAX_LIMIT = 1000
 
 
@@ -68,7 +71,7 @@ def _search(engine: Engine, params: SearchParams, glossary: Glossary | None, sni
                for f, vals in (params.filters or {}).items() if f in FACETS}
     filters = {f: v for f, v in filters.items() if v}
 
-    parsed = q.parse(params.q or "")
+    parsed = parse(params.q or "")
     tree, expansions = (glossary or default_glossary()).expand(parsed.tree)
     out = engine.search(tree, filters, date_from=date_from, date_to=date_to, sort=sort,
                         page=page, limit=limit, snippet_chars=300 if snippets else None,
@@ -101,6 +104,13 @@ def _search(engine: Engine, params: SearchParams, glossary: Glossary | None, sni
         "suggestion": suggestion,
         "notices": notices,
     }
+
+
+def highlighter(engine: Engine, text: str, glossary: Glossary | None = None) -> Highlight:
+    """What a search for `text` marks (its stems, phrases, wildcards and the glossary's other
+    names), without searching: the report page marks every paragraph with it."""
+    tree, _ = (glossary or default_glossary()).expand(parse(text or "").tree)
+    return engine.highlighter(tree)
 
 
 def _checked_paging(params: SearchParams, max_limit: int = MAX_LIMIT) -> tuple[int, int, str]:
@@ -137,12 +147,12 @@ def _checked_date(value: str | None, name: str) -> str | None:
     return value
 
 
-def _did_you_mean(engine: Engine, text: str, tree: q.Group, total: int,
+def _did_you_mean(engine: Engine, text: str, tree: Group, total: int,
                   deadline: float | None = None) -> str | None:
     """The query with rare or unknown words replaced by well-attested spellings, when that
     finds more."""
-    words = [n.text for n in q.walk(tree) if isinstance(n, q.Word)]
-    words += [w for n in q.walk(tree) if isinstance(n, q.Phrase) for w in n.text.split()]
+    words = [n.text for n in walk(tree) if isinstance(n, Word)]
+    words += [w for n in walk(tree) if isinstance(n, Phrase) for w in n.text.split()]
     fixes = engine.corrections(dict.fromkeys(words), deadline)
     if not fixes:
         return None
@@ -151,5 +161,5 @@ def _did_you_mean(engine: Engine, text: str, tree: q.Group, total: int,
         suggestion = re.sub(rf"(?<!\w){re.escape(wrong)}(?!\w)", right, suggestion)
     if suggestion == text:
         return None
-    fixed_tree, _ = default_glossary().expand(q.parse(suggestion).tree)
+    fixed_tree, _ = default_glossary().expand(parse(suggestion).tree)
     return suggestion if engine.count(fixed_tree, deadline) > total else None

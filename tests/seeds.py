@@ -5,9 +5,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from indexer.model import Report
-from indexer.pipeline import parse_file
-from indexer.segment import Block, segment
-from indexer.sources import read_source
+from indexer.ingest.pipeline import parse_file
+from indexer.ingest.segment import Block, segment
+from indexer.ingest.sources import read_source
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 

@@ -1,5 +1,5 @@
 """Markdown and HTML residue never reaches the text; structure it carries becomes conventions."""
-from indexer.clean import clean_inline, to_conventions
+from indexer.ingest.clean import clean_inline, to_conventions
 
 
 def test_residue_from_the_seeds():

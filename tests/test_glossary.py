@@ -1,9 +1,9 @@
 """The glossary: the data file, term matching and query expansion (pure, no index)."""
 import pytest
 
-from indexer.glossary import (GLOSSARY_FILE, Glossary, GlossaryError, default_glossary,
+from indexer.query.glossary import (GLOSSARY_FILE, Glossary, GlossaryError, default_glossary,
                               normalize)
-from indexer.query import Concept, Not, Or, Phrase, Word, parse
+from indexer.query.language import Concept, Not, Or, Phrase, Word, parse
 
 SMALL = Glossary.from_toml('''
 [[concept]]

@@ -2,7 +2,7 @@
 Inadequate, from the lines the seeds print them in."""
 import pytest
 
-from indexer.grades import (checkbox_grade, grade_line, jar_grade, normalise_grade,
+from indexer.ingest.grades import (checkbox_grade, grade_line, jar_grade, normalise_grade,
                             split_graded_heading, tick_grid_grade)
 from indexer.model import GRADES
 from seeds import HALTON_JAR_2008, raw

@@ -1,6 +1,6 @@
 """The query layer under hostile input: a time limit, a bounded wildcard, and whatever is typed.
 
-No test here measures time: the deadline is driven by a fake clock (indexer.engine._now).
+No test here measures time: the deadline is driven by a fake clock (indexer.engine.clock.now).
 """
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indexer import engine as engine_module
+from indexer.engine import clock as engine_clock, compiler, ranking
+from indexer.engine.searching import Engine
+from indexer.engine._whoosh import query as whoosh_query
 from indexer.search import SearchError, SearchParams, SearchTooSlow, search
 
 
@@ -45,8 +47,8 @@ def test_the_deadline_stops_the_scoring_pass_midway(engine, monkeypatch):
     total = search(engine, SearchParams(q="children"))["total"]
     assert total > 100
     clock = itertools.count()  # every look at the clock is one tick later
-    monkeypatch.setattr(engine_module, "_now", lambda: next(clock))
-    monkeypatch.setattr(engine_module, "CHECK_EVERY", 1)
+    monkeypatch.setattr(engine_clock, "now", lambda: next(clock))
+    monkeypatch.setattr(engine_clock, "CHECK_EVERY", 1)
     with pytest.raises(SearchTooSlow):
         search(engine, SearchParams(q="children", limit=1, deadline=20))
     assert next(clock) < 25  # stopped at the deadline, not after scoring all the matches
@@ -57,8 +59,8 @@ def test_exclusions_and_filters_are_under_the_deadline_too(engine, monkeypatch, 
     """Nothing to score ("zzqx" is in no paragraph), but a long list of paragraphs to exclude or
     keep: that work is stopped at the deadline too."""
     clock = itertools.count()
-    monkeypatch.setattr(engine_module, "_now", lambda: next(clock))
-    monkeypatch.setattr(engine_module, "CHECK_EVERY", 1)
+    monkeypatch.setattr(engine_clock, "now", lambda: next(clock))
+    monkeypatch.setattr(engine_clock, "CHECK_EVERY", 1)
     with pytest.raises(SearchTooSlow):
         search(engine, SearchParams(q=q, limit=1, deadline=20))
     assert next(clock) < 25
@@ -67,13 +69,13 @@ def test_exclusions_and_filters_are_under_the_deadline_too(engine, monkeypatch, 
 def test_did_you_mean_is_under_the_deadline_and_out_of_time_costs_only_the_suggestion(
         engine, monkeypatch):
     assert search(engine, SearchParams(q="intervews"))["suggestion"] == "interviews"
-    real_search = engine_module.Engine.search
+    real_search = Engine.search
 
     def search_then_run_out_of_time(self, *a, **k):
         out = real_search(self, *a, **k)
-        monkeypatch.setattr(engine_module, "_now", lambda: float("inf"))
+        monkeypatch.setattr(engine_clock, "now", lambda: float("inf"))
         return out
-    monkeypatch.setattr(engine_module.Engine, "search", search_then_run_out_of_time)
+    monkeypatch.setattr(Engine, "search", search_then_run_out_of_time)
     result = search(engine, SearchParams(q="intervews", deadline=time.monotonic() + 3600))
     assert result["suggestion"] is None and result["total"] == 0
 
@@ -90,7 +92,7 @@ def most_common_words(engine, prefix: str, n: int) -> set[str]:
 def test_a_broad_wildcard_searches_its_commonest_words_and_says_so(engine, monkeypatch):
     full = search(engine, SearchParams(q="re*", limit=1000))
     assert not any("most common" in n for n in full["notices"])
-    monkeypatch.setattr(engine_module, "MAX_WILDCARD_TERMS", 3)
+    monkeypatch.setattr(ranking, "MAX_WILDCARD_TERMS", 3)
     capped = search(engine, SearchParams(q="re*", limit=1000))
     notice = next(n for n in capped["notices"] if "most common" in n)
     assert notice.startswith('"re*" matches ') and "only the 3 most common" in notice
@@ -106,8 +108,8 @@ def test_a_wildcard_scores_exactly_as_whoosh_scores_it(engine, monkeypatch, q):
     """The expansion is worked out beforehand and matched with Whoosh's preloaded union; the
     results and scores are those of Whoosh's own Wildcard."""
     ours = search(engine, SearchParams(q=q, limit=100))
-    monkeypatch.setattr(engine_module._Compiler, "_wildcard",
-                        lambda self, pattern: engine_module.query.Wildcard("plain", pattern))
+    monkeypatch.setattr(compiler.Compiler, "_wildcard",
+                        lambda self, pattern: whoosh_query.Wildcard("plain", pattern))
     whoosh = search(engine, SearchParams(q=q, limit=100))
     assert ours["total"] == whoosh["total"] > 0
     assert [(r["id"], r["score"]) for r in ours["results"]] == \
@@ -115,7 +117,7 @@ def test_a_wildcard_scores_exactly_as_whoosh_scores_it(engine, monkeypatch, q):
 
 
 def test_excluded_wildcard_is_capped_too(engine, monkeypatch):
-    monkeypatch.setattr(engine_module, "MAX_WILDCARD_TERMS", 3)
+    monkeypatch.setattr(ranking, "MAX_WILDCARD_TERMS", 3)
     result = search(engine, SearchParams(q="children -re*"))
     assert any('"re*" matches' in n for n in result["notices"])
 

@@ -1,7 +1,7 @@
 """HTML reports (saved web pages) follow the same conventions as text: checkboxes, footnotes,
 ordered lists and strengths/weaknesses tables. Text taken from the 2008 joint area review seed."""
-from indexer.pipeline import build_report
-from indexer.sources.html import read_html
+from indexer.ingest.pipeline import build_report
+from indexer.ingest.sources.html import read_html
 
 PAGE = """<html><head><title>Joint area review</title></head><body>
 <h1>Joint area review</h1><p><strong>Halton Children's Services Authority Area</strong></p>

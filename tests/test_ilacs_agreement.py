@@ -23,7 +23,7 @@ import pytest
 from conftest import SHARED, requires_shared
 from indexer.cache import ExtractionCache
 from indexer.model import Report
-from indexer.pipeline import parse_file, source_id
+from indexer.ingest.pipeline import parse_file, source_id
 
 PDFS = SHARED / "ofsted-pdfs"
 CSV = PDFS / "ilacs_history_dev.csv"

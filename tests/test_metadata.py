@@ -3,11 +3,11 @@ import shutil
 
 import pytest
 
-from indexer.metadata import (REPORT_TYPES, extract_metadata, find_report_type, parse_date_range,
+from indexer.ingest.metadata import (REPORT_TYPES, extract_metadata, find_report_type, parse_date_range,
                               short_authority_name)
 from indexer.model import SourceText
-from indexer.pipeline import build_report, parse_file
-from indexer.sources import read_source
+from indexer.ingest.pipeline import build_report, parse_file
+from indexer.ingest.sources import read_source
 from seeds import (CALDERDALE_2015, CORPUS, HALTON_2015, HALTON_FV_2018, HALTON_JAR_2008, SEEDS,
                    ST_HELENS_2012, report)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from indexer.build import build
-from indexer.sources import UnreadableSource, read_source
+from indexer.ingest.sources import UnreadableSource, read_source
 from pdfgen import Doc
 
 

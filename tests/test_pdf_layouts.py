@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import SHARED, requires_shared
-from indexer.pipeline import parse_file
+from indexer.ingest.pipeline import parse_file
 
 PDFS = SHARED / "ofsted-pdfs"
 RI = "Requires improvement"

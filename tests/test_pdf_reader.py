@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.pipeline import build_report, report_id_for
-from indexer.sources import read_source
+from indexer.ingest.pipeline import build_report, report_id_for
+from indexer.ingest.sources import read_source
 from pdfgen import BODY, HEIGHT, MARGIN, PITCH, Doc
 
 HEADER = "Inspection of Testshire local authority children’s services"

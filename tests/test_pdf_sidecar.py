@@ -7,8 +7,8 @@ import json
 import pytest
 
 from indexer.build import build
-from indexer.pipeline import parse_file
-from indexer.sources import UnreadableSource
+from indexer.ingest.pipeline import parse_file
+from indexer.ingest.sources import UnreadableSource
 from indexer.store import IndexReader
 from pdfgen import Doc
 

@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.query import (MAX_CLAUSES, MAX_QUERY_CHARS, And, FieldTerm, Group, Not, Or, Phrase,
+from indexer.query.language import (MAX_CLAUSES, MAX_QUERY_CHARS, And, FieldTerm, Group, Not, Or, Phrase,
                            Required, Wildcard, Word, parse, to_text)
 
 

@@ -16,9 +16,11 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from indexer import engine as engine_mod
+from indexer.engine import writing
+from indexer.model import FACETS
 from indexer.build import corpus_files
 from indexer.engine import Engine
-from indexer.pipeline import parse_file
+from indexer.ingest.pipeline import parse_file
 from indexer.search import SearchParams, search
 
 from conftest import CORPUS
@@ -156,7 +158,7 @@ def test_facet_counts_totals_and_report_hits_match_a_plain_count(seed_reader, te
     per_report = Counter(p["report_id"] for p in kept)
     assert result["reports"] == len(per_report)
     assert all(r["report_hits"] == per_report[r["report_id"]] for r in result["results"])
-    for f in engine_mod.FACETS:
+    for f in FACETS:
         expected = Counter(str(p[f]) for p in everything
                            if p[f] is not None and passes(p, filters, date_from, date_to, skip=f))
         counted = {str(row["value"]): row["count"] for row in result["facets"][f] if row["count"]}
@@ -177,7 +179,7 @@ def test_report_paragraphs_come_in_reading_order_without_deleted_ones(updated_in
 
 def test_snippet_words_are_the_analyzers_words(seed_reader):
     # Snippets find the query's words with a lean copy of the index's analyzer.
-    from indexer.engine import STEM, stemmed_words
+    from indexer.engine.analysis import STEM, stemmed_words
     texts = [p["text"] for rid in seed_reader.reports
              for p in seed_reader.engine.report_paragraphs(rid)]
     texts += ["GPs' and SCRs; e.g. U.S.A. 3.5 per-cent", "The of and a", "Café naïve — x y"]
@@ -190,7 +192,7 @@ def test_snippet_words_are_the_analyzers_words(seed_reader):
 
 def test_an_index_written_by_two_processes_numbers_and_ranks_as_one_writer(tmp_path,
                                                                           monkeypatch):
-    monkeypatch.setattr(engine_mod, "PARALLEL_WRITE_MIN", 100)  # the seeds are 893 paragraphs
+    monkeypatch.setattr(writing, "PARALLEL_WRITE_MIN", 100)  # the seeds are 893 paragraphs
     reports = [parse_file(p, CORPUS) for p in corpus_files(CORPUS)]
     engines = []
     for jobs in (1, 2):
@@ -215,7 +217,7 @@ def test_an_index_written_by_two_processes_numbers_and_ranks_as_one_writer(tmp_p
 
 @given(st.sets(st.integers(0, 2000)), st.integers(0, 64))
 def test_a_bitmap_holds_exactly_its_documents(docs, extra):
-    from indexer.doctable import bitmap, members
+    from indexer.engine.doctable import bitmap, members
     size = max(docs, default=0) + 1 + extra
     assert members(bitmap(docs, size), size) == sorted(docs)
 

@@ -2,7 +2,7 @@
 grade of the judgement area it sits in, on the seeds."""
 import pytest
 
-from indexer.sections import RESET, SECTIONS, section_for
+from indexer.ingest.sections import RESET, SECTIONS, section_for
 from seeds import (CALDERDALE_2015, HALTON_2015, HALTON_FV_2018, HALTON_JAR_2008, SEEDS,
                    ST_HELENS_2012, numbered, paragraph_with, report)
 

@@ -7,7 +7,7 @@ import pytest
 
 from conftest import SHARED, requires_shared
 from indexer.model import SourceText
-from indexer.segment import segment
+from indexer.ingest.segment import segment
 from seeds import (CALDERDALE_2015, HALTON_2015, HALTON_FV_2018, HALTON_JAR_2008, SEEDS,
                    ST_HELENS_2012, blocks, numbered, paragraph_with, raw, report)
 

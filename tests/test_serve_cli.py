@@ -24,7 +24,7 @@ def served(monkeypatch):
     return run
 
 
-def pretend_older_code_wrote(index_dir, part="engine_version", forget_corpus=False):
+def pretend_older_code_wrote(index_dir, part="format_version", forget_corpus=False):
     """Edit the live manifest as an index written before an upgrade would read."""
     path = store.current_generation(index_dir) / MANIFEST
     manifest = json.loads(path.read_text("utf-8"))

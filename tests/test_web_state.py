@@ -6,7 +6,6 @@ from werkzeug.datastructures import MultiDict
 
 from webapp import present
 from webapp.export import csv_cell
-from webapp.highlight import mark, matcher, query_terms
 from webapp.state import BadSearch, SearchState, parse_date, parse_page
 
 
@@ -195,40 +194,7 @@ def test_glossary_expansions_read_from_either_shape():
     assert present.expansions({}) == []
 
 
-# -- highlighting on the report page ---------------------------------------------------------
-
-def test_query_terms_drop_operators_fields_and_excluded_words():
-    assert query_terms('"core groups" OR IRO -adoption NOT fostering authority:Halton care') == \
-        ["core groups", "care", "IRO"]
-
-
-def test_marks_word_forms_and_escapes_the_text():
-    text = "Return interviews <b>&</b> an interview, re-interviewed; homes at home."
-    html, n = mark(text, matcher(query_terms("return home interviews")))
-    assert "<mark>Return</mark> <mark>interviews</mark>" in html
-    assert "&lt;b&gt;&amp;&lt;/b&gt;" in html
-    assert "<mark>interview</mark>," in html
-    assert "<mark>interviewed</mark>; <mark>homes</mark> at <mark>home</mark>." in html
-    assert n == 6
-
-
-def test_acronyms_match_whole_words_only():
-    html, n = mark("CSE and CSEs, but not CSEC or closed.", matcher(query_terms("CSE")))
-    assert n == 2 and "<mark>CSE</mark> and <mark>CSEs</mark>" in html
-
-
-def test_no_query_marks_nothing():
-    html, n = mark("a <tag>", matcher(query_terms("")))
-    assert (str(html), n) == ("a &lt;tag&gt;", 0)
-
-
 def test_csv_cells_never_start_a_formula():
     assert csv_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
     assert csv_cell("- 2. Improve") == "'- 2. Improve"
     assert csv_cell(12) == "12" and csv_cell(None) == ""
-
-
-def test_a_phrase_is_marked_as_one_piece_before_its_words():
-    html, n = mark("a return home interview was held",
-                   matcher(["home", "return home interview"]))
-    assert n == 1 and "<mark>return home interview</mark>" in html

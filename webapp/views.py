@@ -8,15 +8,13 @@ from pathlib import Path
 
 from flask import (Blueprint, Response, abort, current_app, g, jsonify, render_template, request,
                    send_from_directory, stream_with_context, url_for)
+from markupsafe import Markup
 from werkzeug.exceptions import NotFound
 
-from indexer.glossary import default_glossary
-from indexer.query import parse
-from indexer.search import search
+from indexer.search import highlighter, search
 
 from . import export, present
 from .anchors import unique_anchors
-from .highlight import mark, matcher, query_terms
 from .security import web_url
 from .state import FACET_LABELS, PAGE_SIZE, SORTS, BadSearch, SearchState
 
@@ -206,13 +204,13 @@ def report_page(report_id):
         state = SearchState.from_args(request.args)
     except BadSearch:
         state = SearchState()  # the report is still worth showing; only the highlights go
-    pattern = matcher(query_terms(state.q) + glossary_terms(state.q))
+    highlight = highlighter(index().engine, state.q)
     paragraphs, contents, matched = [], [], []
     docs = index().engine.report_paragraphs(report_id)
     anchors = unique_anchors(docs)
     for p in docs:
-        marked, hits = mark(p.get("text") or "", pattern)
-        p = dict(p, marked=marked, hits=hits, anchor=anchors[p["position"]])
+        marked, hits = highlight.mark(p.get("text") or "")
+        p = dict(p, marked=Markup(marked), hits=hits, anchor=anchors[p["position"]])
         if p.get("heading") and (not paragraphs or paragraphs[-1].get("heading") != p["heading"]):
             p["starts_heading"] = True
             contents.append({"heading": p["heading"], "anchor": p["anchor"],
@@ -226,22 +224,6 @@ def report_page(report_id):
                            source_url=(url_for("search.source_file", source=report["source"])
                                        if source_available(report.get("source")) else None),
                            back_url=state.url() if state.active else None)
-
-
-def glossary_terms(q: str) -> list[str]:
-    """What the search also looked for (the glossary's expansions of the query), to mark too.
-    The same expansions the search JSON lists, without running the search."""
-    if not q:
-        return []
-    try:
-        _, expansions = default_glossary().expand(parse(q).tree)
-    except ValueError:
-        return []
-    terms = []
-    for item in expansions or []:
-        if isinstance(item, dict):
-            terms += [str(t) for t in (item.get("also") or []) + (item.get("related") or []) if t]
-    return terms
 
 
 @bp.route("/source/<path:source>")

@@ -161,3 +161,35 @@ class DocTable:
                        reverse=(sort != "oldest"))
             self._orders[sort] = order
         return order
+
+    def facet_rows(self, counts: dict[str, dict[str, int]],
+                   selected: dict[str, set[str]]) -> dict[str, list[dict]]:
+        """The search JSON's `facets`: per facet, {"value", "count", "selected"} rows, most
+        frequent first (years newest first); a selected value with no matches is listed with
+        count 0 so the selection stays visible. Year values are numbers."""
+        out = {}
+        for f in self.facets:
+            rows = [{"value": _facet_value(f, v), "count": c} for v, c in counts[f].items()]
+            if f == "year":
+                rows.sort(key=lambda r: str(r["value"]), reverse=True)
+            else:
+                rows.sort(key=lambda r: (-r["count"], str(r["value"]).lower()))
+            want = selected.get(f, set())
+            for r in rows:
+                r["selected"] = str(r["value"]).lower() in want
+            shown = {str(r["value"]).lower() for r in rows}
+            for v in sorted(want - shown):
+                rows.append({"value": self._display(f, v), "count": 0, "selected": True})
+            out[f] = rows
+        return out
+
+    def _display(self, facet: str, lowered: str):
+        """A selected value as the index spells it (as typed when the index has no such)."""
+        for v in self.distinct.get(facet, []):
+            if v.lower() == lowered:
+                return _facet_value(facet, v)
+        return lowered
+
+
+def _facet_value(facet: str, value: str):
+    return int(value) if facet == "year" and value.isdigit() else value

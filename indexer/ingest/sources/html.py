@@ -8,7 +8,7 @@ import re
 
 from bs4 import BeautifulSoup
 
-from ..model import SourceText
+from ...model import SourceText
 from .text import decode
 
 HEADINGS = {"h1": "#", "h2": "##", "h3": "###", "h4": "####", "h5": "#####", "h6": "######"}

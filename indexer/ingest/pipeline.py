@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Optional
 
 from .metadata import extract_metadata
-from .model import Judgement, Paragraph, Report, SourceText
+from ..model import Judgement, Paragraph, Report, SourceText
 from .sections import CONTAINERS, SectionTracker, heading_key as _key, section_for
 from .segment import Block, contents_entries, segment
 from .sources import UnreadableSource, read_bytes, read_source

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from ..model import SourceText
+from ...model import SourceText
 from . import UnreadableSource
 from .pdf_blocks import heading_levels, line_pitches, page_blocks, render
 from .pdf_furniture import body_size, is_boilerplate, remove_furniture

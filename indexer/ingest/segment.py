@@ -23,7 +23,7 @@ from typing import Optional
 from .clean import clean_inline
 from .grades import (checkbox_grade, grade_line, normalise_grade, split_graded_heading,
                      tick_grid_grade, SCALE_LABELS, TICK_MARKS)
-from .model import SourceText
+from ..model import SourceText
 
 NUMBERED = re.compile(r"^(\d{1,3})\.(?!\d)\s+(?=\S)")
 BULLET = re.compile(r"^[-*+]\s+(?=\S)")

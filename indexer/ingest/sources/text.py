@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from ..clean import to_conventions
-from ..model import SourceText
+from ...model import SourceText
 from . import UnreadableSource
 
 # Converters leave a page break as a run of blank lines (two or more empty lines in a row).

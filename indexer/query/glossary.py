@@ -1,6 +1,6 @@
 """The sector's glossary: acronyms and synonyms searched alongside the words a user types.
 
-The terms live in one readable file, `indexer/data/glossary.toml`. This module loads it and
+The terms live in one readable file, `indexer/query/glossary.toml`. This module loads it and
 rewrites a parsed query: consecutive words naming a concept become a `Concept` node that the
 engine searches together with the concept's other names. Pure: no index, no Whoosh.
 """
@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .query import And, Concept, Group, Node, Or, Required, Word
+from .language import And, Concept, Group, Node, Or, Required, Word
 
-GLOSSARY_FILE = Path(__file__).parent / "data" / "glossary.toml"
+GLOSSARY_FILE = Path(__file__).with_name("glossary.toml")
 
 
 class GlossaryError(ValueError):

@@ -17,7 +17,7 @@ from typing import Optional
 
 from .clean import clean_inline
 from .grades import grade_line, headline_grade, jar_grade, normalise_grade, split_graded_heading
-from .model import Judgement
+from ..model import Judgement
 from .sections import heading_key, section_for
 
 # The report types users filter by, oldest framework first (README: "Report types").

@@ -84,3 +84,10 @@ def snippet(text: str, spans: list[tuple[int, int]], width: int = 300) -> str:
     spans = merge(spans)
     start, end = best_window(text, spans, width)
     return render(text, spans, start, end)
+
+
+def marked(text: str, spans: list[tuple[int, int]]) -> tuple[str, int]:
+    """HTML: the whole of `text`, escaped, with `spans` wrapped in <mark>; and how many marks
+    (the report page shows every paragraph whole)."""
+    spans = merge(spans)
+    return render(text, spans, 0, len(text)), len(spans)

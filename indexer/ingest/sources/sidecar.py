@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Optional
 
-from ..model import Report
+from ...model import Report
 from . import UnreadableSource
 
 SUFFIX = ".json"

@@ -1,0 +1,26 @@
+"""The search engine: the only package that imports Whoosh (through _whoosh.py), so replacing
+Whoosh means replacing this package. Callers pass plain data in and get plain dicts back.
+
+    analysis.py   text -> terms (Porter2 stemming, stop words)           } the index format:
+    schema.py     how each paragraph field is held                       } format.py hashes
+    writing.py    write, copy and update an index                        } these three
+    format.py     the format version that decides whether an index is rebuilt
+    ranking.py    the ranking constants (tunable without a rebuild)
+    queries.py    Whoosh query classes for the word bonus, and 2.7.4's fixed matchers
+    compiler.py   a parsed query tree -> one Whoosh query + what to highlight
+    postings.py   posting lists read whole through Whoosh's codec, scored with BM25F
+    executor.py   a compiled query run a posting list at a time
+    clock.py      deadlines: no search holds a worker for long
+    columns.py    per-document values read into a DocTable
+    doctable.py   facets, filters, dates and counts as bitmaps (pure)
+    snippets.py   the best passage of a paragraph, escaped and marked (pure)
+    highlight.py  the one highlighter: what the search matched, in any text
+    searching.py  Engine, the façade: an open generation, searched
+"""
+from .clock import TimeLimitExceeded
+from .format import format_version
+from .searching import Engine
+from .writing import copy_index, update_index, write_index
+
+__all__ = ["Engine", "TimeLimitExceeded", "copy_index", "format_version", "update_index",
+           "write_index"]

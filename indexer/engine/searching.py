@@ -1,0 +1,252 @@
+"""The engine's façade: one open index generation, searched. Callers pass plain data (a parsed
+query tree, filters) and get plain dicts back; nothing outside indexer/engine/ sees Whoosh.
+
+A search runs in stages: compile the query (compiler.py) -> score every match a posting list at
+a time (executor.py) -> apply the top-level required and excluded items -> facet filters, dates
+and counts as bitmaps (doctable.py) -> the page, in the order asked for -> stored fields and
+snippets (highlight.py). Whoosh's own top-N collection is not used: in 2.7.4 it loses matches
+when it prunes a matcher tree holding phrases, and its Require matcher collects documents
+outside the filter (tests/engine/test_search.py guards both).
+"""
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+import threading
+from pathlib import Path
+from typing import Iterable, Optional
+
+from ..model import FACETS
+from ..query.language import Group
+from . import clock
+from ._whoosh import index
+from .columns import read_table
+from .compiler import Compiler
+from .doctable import DocTable, members
+from .executor import Executor, whoosh_scores
+from .highlight import Highlight
+from .postings import Lengths
+from .schema import stored_document
+
+
+class Engine:
+    """An open index generation: searches and fetches documents. Safe to share between threads.
+
+    One Whoosh searcher serves every thread (an index generation never changes): a searcher per
+    thread maps the whole index into memory once per thread. Whoosh's readers seek in shared
+    files, so every call into Whoosh holds `self.lock`; scoring, counting and snippets run
+    outside it, and Python runs one thread at a time anyway.
+
+    `reference=True` scores with Whoosh's own matchers instead of the executor: slow, for tests
+    that check the executor gives the same results."""
+
+    def __init__(self, directory: Path, reference: bool = False):
+        self.directory = Path(directory)
+        self.ix = index.open_dir(str(self.directory))
+        self.reference = reference
+        self.lock = threading.RLock()  # held for every call into Whoosh
+        self._searcher_obj = None
+        self._table: Optional[DocTable] = None
+        self._lengths: Optional[Lengths] = None
+
+    def close(self) -> None:
+        with self.lock:
+            if self._searcher_obj is not None:
+                self._searcher_obj.close()
+                self._searcher_obj = None
+        self.ix.close()
+
+    def _searcher(self):
+        if self._searcher_obj is None:
+            with self.lock:
+                if self._searcher_obj is None:
+                    self._searcher_obj = self.ix.searcher()
+        return self._searcher_obj
+
+    @property
+    def table(self) -> DocTable:
+        if self._table is None:
+            with self.lock:
+                if self._table is None:
+                    self._table = read_table(self._searcher().reader())
+        return self._table
+
+    @property
+    def lengths(self) -> Lengths:
+        if self._lengths is None:
+            with self.lock:
+                if self._lengths is None:
+                    self._lengths = Lengths(self._searcher(), self.lock)
+        return self._lengths
+
+    def _executor(self, deadline: Optional[float] = None) -> Executor:
+        return Executor(self._searcher(), self.table, self.lengths, self.lock, deadline)
+
+    def _compile(self, tree: Group):
+        compiler = Compiler(self.table, self._searcher().reader())
+        with self.lock:
+            compiled = compiler.compile(tree)
+        return compiler, compiled
+
+    def warm(self) -> None:
+        """Load what the first search would otherwise load: the per-document table and the
+        length norms of the fields every query scores."""
+        for fieldname in ("text", "heading"):
+            self.lengths.norms(fieldname)
+        self.table  # noqa: B018 (loads it)
+
+    def facet_values(self, facet: str) -> list[str]:
+        return list(self.table.distinct.get(facet, []))
+
+    def report_paragraphs(self, report_id: str) -> list[dict]:
+        s, docs = self._searcher(), self.table.report_docs(report_id)
+        with self.lock:
+            return [stored_document(s.stored_fields(d)) for d in docs]
+
+    def highlighter(self, tree: Group) -> Highlight:
+        """What a search for `tree` would mark, without searching: for the report page, which
+        marks every paragraph with the same stems, phrases and glossary names as the snippets."""
+        compiler, _ = self._compile(tree)
+        return compiler.highlight
+
+    def search(self, tree: Group, filters: dict[str, list[str]] | None = None,
+               date_from: str | None = None, date_to: str | None = None,
+               sort: str = "relevance", page: int = 1, limit: int = 20,
+               snippet_chars: int | None = 300, deadline: float | None = None) -> dict:
+        """Search with a parsed (and glossary-expanded) query tree.
+
+        `filters` maps a facet to the values selected (OR within a facet, AND across facets,
+        case-insensitive); `date_from`/`date_to` are ISO date prefixes, inclusive. Facet counts
+        cover every match; each facet's counts ignore that facet's own selection. Raises
+        TimeLimitExceeded once time.monotonic() passes `deadline`.
+        """
+        table = self.table
+        compiler, compiled = self._compile(tree)
+        searched = bool(compiler.scored or compiler.required or compiler.excluded)
+        if not searched and tree.items:
+            # Words typed, none searchable (all too common): no match.
+            matched, scores = set(), {}
+        else:
+            matched, scores = self._match(compiler, compiled, deadline)
+        clock.check(deadline)
+
+        selected = {f: {str(v).strip().lower() for v in vals}
+                    for f, vals in (filters or {}).items() if f in FACETS and vals}
+        keep, counts, report_hits = table.select(matched, selected, date_from, date_to)
+        total = keep.bit_count()
+        kept = (matched if not selected and not (date_from or date_to)
+                else set(members(keep, table.size)))
+        start = (page - 1) * limit
+        hits = (self._page(kept, matched, scores if compiler.scored else None, sort, start, limit)
+                if start < total else [])
+        results = self._results(hits, report_hits, compiler.highlight, snippet_chars, deadline)
+        return {"total": total, "reports": len(report_hits), "results": results,
+                "facets": table.facet_rows(counts, selected), "searched": searched,
+                "notices": compiler.notices}
+
+    def _match(self, compiler: Compiler, compiled, deadline: float | None
+               ) -> tuple[set[int], dict[int, float]]:
+        """Every document the query matches, and the scores of the scored ones. One pass scores
+        every match (block-quality skipping is unsafe with the word bonus)."""
+        run = self._executor(deadline)
+        if not compiler.scored:
+            return _constrained(run, compiler, set(self.table.live)), {}
+        if self.reference:
+            with self.lock:
+                scores = whoosh_scores(self._searcher(), compiled, deadline)
+        else:
+            scores = run.run(compiled)
+        return _constrained(run, compiler, set(scores)), scores
+
+    def _page(self, kept: set[int], matched: set[int], scores: dict[int, float] | None,
+              sort: str, start: int, limit: int) -> list[tuple[int, float | None]]:
+        """(docnum, score) of the page's results, in the order `sort` asks for; a query that
+        scores nothing lists its matches newest report first, in reading order."""
+        table = self.table
+        if scores is None:
+            order = (d for d in table.browse_order(sort) if d in kept)
+            return [(d, None) for d in itertools.islice(order, start, start + limit)]
+        every = kept is matched and len(matched) == len(scores)
+        ranked = scores if every else {d: scores[d] for d in kept}
+        if sort in ("newest", "oldest"):
+            rank = table.date_rank(sort)
+            return heapq.nsmallest(start + limit, ranked.items(),
+                                   key=lambda h: (rank[h[0]], -h[1], h[0]))[start:]
+        return _best(ranked, start + limit)[start:]
+
+    def _results(self, hits: list[tuple[int, float | None]], report_hits: dict[str, int],
+                 highlight: Highlight, snippet_chars: int | None,
+                 deadline: float | None) -> list[dict]:
+        s = self._searcher()
+        with self.lock:
+            stored = [s.stored_fields(docnum) for docnum, _ in hits]
+        out = []
+        for (docnum, score), fields in zip(hits, stored):
+            clock.check(deadline)
+            doc = stored_document(fields)
+            doc["score"] = round(score, 4) if score is not None else None
+            doc["report_hits"] = report_hits.get(doc["report_id"], 0)
+            # No snippet when none is wanted (a CSV export).
+            doc["snippet"] = (highlight.snippet(doc["text"] or "", width=snippet_chars)
+                              if snippet_chars else None)
+            out.append(doc)
+        return out
+
+    def count(self, tree: Group, deadline: float | None = None) -> int:
+        """How many paragraphs a query matches, without filters (for "did you mean")."""
+        compiler, compiled = self._compile(tree)
+        if compiled is None and not compiler.required:
+            return 0
+        run = self._executor(deadline)
+        docs = run.docs(compiled) if compiled is not None else set(self.table.live)
+        return len(_constrained(run, compiler, docs))
+
+    def corrections(self, words: Iterable[str], deadline: float | None = None) -> dict[str, str]:
+        """Better-attested spellings of rare or unknown words, from the unstemmed words."""
+        reader = self._searcher().reader()
+        with self.lock:
+            return self._corrections(reader, words, deadline)
+
+    @staticmethod
+    def _corrections(reader, words: Iterable[str], deadline: float | None) -> dict[str, str]:
+        out = {}
+        for word in words:
+            clock.check(deadline)
+            w = word.lower()
+            if len(w) < 4 or not w.isalpha():
+                continue
+            df = reader.doc_frequency("plain", w)
+            best, best_df = None, 0
+            for maxdist in (1, 2):
+                for cand in reader.terms_within("plain", w, maxdist, prefix=1):
+                    cdf = reader.doc_frequency("plain", cand)
+                    if cand != w and cdf > best_df:
+                        best, best_df = cand, cdf
+                if best:
+                    break
+            # An unknown word takes any known spelling; a known but rare one only a far
+            # commoner spelling (it may be a real word, or a typo in a report).
+            if best and (best_df >= max(3, 5 * df) if df else best_df >= 1):
+                out[word] = best
+        return out
+
+
+def _best(scores: dict[int, float], n: int) -> list[tuple[int, float]]:
+    """The `n` best (docnum, score), highest score first, then lowest docnum."""
+    top = heapq.nlargest(n, scores.values())  # floats only: much faster than with a key
+    if not top:
+        return []
+    floor = top[-1] if len(top) == n else -math.inf
+    best = [(d, v) for d, v in scores.items() if v >= floor]
+    best.sort(key=lambda h: (-h[1], h[0]))
+    return best[:n]
+
+
+def _constrained(run: Executor, compiler: Compiler, docs: set[int]) -> set[int]:
+    """`docs` less those failing the query's top-level required and excluded items."""
+    for required in compiler.required:
+        docs &= run.docs(required)
+    for excluded in compiler.excluded:
+        docs -= run.docs(excluded)
+    return docs
