@@ -19,7 +19,10 @@ from .anchors import AnchorCache
 from .security import HtmlSafeJSONProvider, add_security_headers
 from .state import BadSearch
 
-STATIC = Path(__file__).resolve().parent.parent / "static"
+# static/ lives at the top of the repository; an installed wheel carries it as webapp/static/.
+_INSTALLED_STATIC = Path(__file__).resolve().parent / "static"
+STATIC = (_INSTALLED_STATIC if _INSTALLED_STATIC.is_dir()
+          else Path(__file__).resolve().parent.parent / "static")
 log = logging.getLogger(__name__)
 
 ERROR_TITLES = {
