@@ -13,7 +13,7 @@ import click
 
 from . import build as build_mod
 from . import store
-from .search import MAX_LIMIT, SORTS, SearchError, SearchParams, search as run_search
+from .search import MAX_LIMIT, SORTS, SearchError, SearchParams, search as search_index
 
 DEFAULT_INDEX = "index"
 DEFAULT_CORPUS = "corpus"
@@ -144,7 +144,7 @@ def search(index_dir, query, authority, section, grade, year, report_type, date_
         "year": list(year), "report_type": list(report_type)},
         date_from=date_from, date_to=date_to, sort=sort, page=page, limit=limit)
     try:
-        result = run_search(reader.engine, params)
+        result = search_index(reader.engine, params)
     except SearchError as e:
         raise click.ClickException(str(e))
     if as_json:

@@ -4,6 +4,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from werkzeug.datastructures import MultiDict
 
+from indexer.model import FACETS
 from webapp import present
 from webapp.export import csv_cell
 from webapp.state import BadSearch, SearchState, parse_date, parse_page
@@ -124,8 +125,14 @@ def test_single_page_has_no_pagination():
     assert present.page_count(0) == 1
 
 
-def facets(**values):
-    return {f: [{"value": v, "count": c} for v, c in pairs] for f, pairs in values.items()}
+def facets(state_=None, **values):
+    """Facet rows as the search JSON gives them: every facet, `selected` set from the state."""
+    chosen = {f: {v.lower() for v in state_.selected(f)} for f in FACETS} if state_ else {}
+    rows = {f: [] for f in FACETS}
+    for f, pairs in values.items():
+        rows[f] = [{"value": v, "count": c, "selected": v.lower() in chosen.get(f, ())}
+                   for v, c in pairs]
+    return rows
 
 
 def test_facet_options_ranked_by_count_with_the_rest_behind_show_all():
@@ -139,7 +146,7 @@ def test_a_selected_value_is_always_shown_ticked_even_with_no_matches():
     many = [(f"LA {i:03d}", 200 - i) for i in range(50)]
     s = SearchState.from_args(MultiDict([("q", "x"), ("authority", "LA 049"),
                                          ("authority", "Nowhere")]))
-    panel = present.facet_panels(facets(authority=many), s, top_n=5)[0]
+    panel = present.facet_panels(facets(s, authority=many + [("Nowhere", 0)]), s, top_n=5)[0]
     top = {o["value"]: o for o in panel["top"]}
     assert top["LA 049"]["checked"] and top["Nowhere"] == {"value": "Nowhere", "count": 0,
                                                           "checked": True}
@@ -149,14 +156,16 @@ def test_a_selected_value_is_always_shown_ticked_even_with_no_matches():
 
 def test_years_newest_first_and_grades_best_first():
     panels = {p["name"]: p for p in present.facet_panels(
-        facets(year=[("2008", 50), ("2015", 3), ("2012", 9)],
-               grade=[("Inadequate", 9), ("Good", 2), ("Outstanding", 1)]), state(q="x"))}
+        facets(year=[("2015", 3), ("2012", 9), ("2008", 50)],
+               grade=[("Inadequate", 9), ("Good", 2), ("Outstanding", 1)]), state(q="x"),
+        top_n=10)}
     assert [o["value"] for o in panels["year"]["top"]] == ["2015", "2012", "2008"]
     assert [o["value"] for o in panels["grade"]["top"]] == ["Outstanding", "Good", "Inadequate"]
 
 
 def test_results_of_one_report_fold_under_its_best_paragraph():
-    hits = [{"report_id": r, "id": i} for i, r in enumerate("AABCAB")]
+    hits = [{"report_id": r, "id": i, "report_hits": "AABCAB".count(r)}
+            for i, r in enumerate("AABCAB")]
     groups = present.group_results(hits)
     assert [g["hit"]["id"] for g in groups] == [0, 2, 3]
     assert [[m["id"] for m in g["more"]] for g in groups] == [[1, 4], [5], []]
@@ -171,7 +180,8 @@ def test_report_total_from_the_search_wins_over_the_page_count():
 
 def test_facet_values_match_case_insensitively():
     s = SearchState.from_args(MultiDict([("q", "x"), ("authority", "halton")]))
-    panel = present.facet_panels(facets(authority=[("Halton", 4), ("Calderdale", 9)]), s)[0]
+    panel = present.facet_panels(facets(s, authority=[("Calderdale", 9), ("Halton", 4)]), s,
+                                 top_n=10)[0]
     assert [(o["value"], o["count"], o["checked"]) for o in panel["options"]] == \
         [("Calderdale", 9, False), ("Halton", 4, True)]
 
@@ -182,16 +192,14 @@ def test_dates_read_the_gov_uk_way():
     assert present.long_date("sometime") == "sometime"
 
 
-def test_glossary_expansions_read_from_either_shape():
-    assert present.expansions({"expansions": ["child sexual exploitation"]}) == \
-        ["child sexual exploitation"]
-    assert present.expansions({"expansions": [{"term": "CSE",
-                                               "expansions": ["child sexual exploitation"]}]}) \
-        == ["CSE: child sexual exploitation"]
+def test_glossary_expansions_read_as_short_phrases():
+    assert present.expansions({"expansions": [
+        {"term": "CSE", "also": ["child sexual exploitation"], "related": []}]}) == \
+        ["CSE: child sexual exploitation"]
     assert present.expansions({"expansions": [{"term": "CSE", "also": ["CSE", "CSEs"],
                                                "related": ["exploitation"]}]}) \
         == ["CSE: CSEs, exploitation"]
-    assert present.expansions({}) == []
+    assert present.expansions({"expansions": []}) == []
 
 
 def test_csv_cells_never_start_a_formula():

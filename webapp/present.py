@@ -12,51 +12,33 @@ from indexer.model import GRADES
 
 from .state import FACET_LABELS, FACETS, PAGE_SIZE, SearchState
 
-# Facets with many values show this many options; the rest sit behind "Show all".
-TOP_OPTIONS = 10
+def facet_panels(facets: dict, state: SearchState, top_n: int) -> list[dict]:
+    """One panel per facet: the search's options (value, count, checked), split into the top
+    `top_n` and the rest behind "Show all".
 
-
-def facet_panels(facets: dict, state: SearchState, top_n: int = TOP_OPTIONS) -> list[dict]:
-    """One panel per facet: options (value, count, checked), split into top ones and the rest.
-
-    Facet values match case-insensitively (as the search does). A selected value is always
-    listed, and always among the top ones, even when no match has it (count 0): a user must be
-    able to untick what they ticked.
+    The search JSON already orders them (most frequent first, years newest first) and lists a
+    selected value with no matches at count 0, so a user can always untick what they ticked;
+    here ticked values go first among the top ones, and grades read best first.
     """
     panels = []
     for f in FACETS:
-        selected = {v.lower() for v in state.selected(f)}
-        options, seen = [], set()
-        for o in facets.get(f) or []:
-            value = str(o.get("value") or "")
-            if not value or value.lower() in seen:
-                continue
-            seen.add(value.lower())
-            options.append({"value": value, "count": o.get("count", 0),
-                            "checked": value.lower() in selected or bool(o.get("selected"))})
-        for v in state.selected(f):
-            if v.lower() not in seen:
-                seen.add(v.lower())
-                options.append({"value": v, "count": 0, "checked": True})
-        options.sort(key=_option_order(f))
+        options = [{"value": str(o["value"]), "count": o["count"], "checked": o["selected"]}
+                   for o in facets[f]]
+        if f == "grade":  # the scale's order reads better than an order by count
+            options.sort(key=_grade_order)
         top = [o for o in options if o["checked"]]
         top += [o for o in options if not o["checked"]][:max(top_n - len(top), 0)]
         rest = [o for o in options if o not in top]
-        if f in ("year", "grade"):  # natural order reads better than an order by count
-            top.sort(key=_option_order(f))
+        if f in ("year", "grade"):  # natural order, ticked or not
+            top = [o for o in options if o in top]
         panels.append({"name": f, "label": FACET_LABELS[f], "options": options, "top": top,
                        "rest": rest, "selected": len(state.selected(f))})
     return panels
 
 
-def _option_order(facet: str):
-    if facet == "year":
-        return lambda o: (-int(o["value"]) if o["value"].isascii() and o["value"].isdigit()
-                          else 0, o["value"])
-    if facet == "grade":
-        return lambda o: (GRADES.index(o["value"]) if o["value"] in GRADES else len(GRADES),
-                          o["value"])
-    return lambda o: (-o["count"], o["value"].lower())
+def _grade_order(option: dict):
+    value = option["value"]
+    return (GRADES.index(value) if value in GRADES else len(GRADES), value)
 
 
 def group_results(results: list[dict]) -> list[dict]:
@@ -74,9 +56,7 @@ def group_results(results: list[dict]) -> list[dict]:
         else:
             g["more"].append(r)
     for g in groups.values():
-        in_report = g["hit"].get("report_hits")
-        g["more_count"] = (max(in_report - 1, len(g["more"])) if isinstance(in_report, int)
-                           else len(g["more"]))
+        g["more_count"] = max(g["hit"]["report_hits"] - 1, len(g["more"]))
     return list(groups.values())
 
 
@@ -120,27 +100,10 @@ def long_date(iso: str | None) -> str:
 
 def expansions(result: dict) -> list[str]:
     """The glossary expansions the search applied, as short phrases ("CSE: child sexual
-    exploitation"), whatever exact shape the search JSON gives them."""
-    raw = result.get("expansions") or result.get("also_searched") or []
+    exploitation, exploitation")."""
     out = []
-    for item in raw:
-        if isinstance(item, str):
-            out.append(item)
-        elif isinstance(item, dict):
-            term = item.get("term") or item.get("query") or ""
-            also = item.get("expansions") or item.get("also") or item.get("terms") or []
-            if isinstance(also, str):
-                also = [also]
-            also = [a for a in also if str(a).lower() != str(term).lower()]
-            also += [r for r in item.get("related") or [] if r not in also]
-            phrase = ", ".join(str(a) for a in also)
-            out.append(f"{term}: {phrase}" if term and phrase else term or phrase)
-    return [o for o in out if o]
-
-
-def report_count(result: dict) -> int | None:
-    """How many reports the matches come from, when the search JSON says."""
-    for key in ("reports", "report_count", "total_reports"):
-        if isinstance(result.get(key), int):
-            return result[key]
-    return None
+    for item in result["expansions"]:
+        names = [a for a in item["also"] if a.lower() != item["term"].lower()]
+        names += [r for r in item["related"] if r not in names]
+        out.append(f'{item["term"]}: {", ".join(names)}' if names else item["term"])
+    return out

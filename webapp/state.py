@@ -12,9 +12,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from urllib.parse import urlencode
 
-from indexer.search import SearchParams
+from indexer.model import FACETS
+from indexer.query.language import MAX_QUERY_CHARS
+from indexer.search import SORTS as SORT_NAMES, SearchParams
 
-FACETS = ("authority", "section", "grade", "year", "report_type")
 FACET_LABELS = {
     "authority": "Local authority",
     "section": "Section",
@@ -22,9 +23,9 @@ FACET_LABELS = {
     "year": "Year",
     "report_type": "Report type",
 }
-SORTS = {"relevance": "Most relevant", "newest": "Newest first", "oldest": "Oldest first"}
+SORT_LABELS = {"relevance": "Most relevant", "newest": "Newest first", "oldest": "Oldest first"}
+SORTS = {name: SORT_LABELS[name] for name in SORT_NAMES}  # the search's sorts, labelled
 PAGE_SIZE = 20
-MAX_QUERY_CHARS = 500
 MAX_PAGE = 10_000
 # Every link on the page carries every filter, so the page grows with the square of their
 # number: 5,000 made-up authorities made a 500 MB page. Ticking all 153 authorities is ~1,700

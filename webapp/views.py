@@ -44,7 +44,7 @@ def search_deadline() -> float | None:
     return g.search_deadline
 
 
-def run_search(state: SearchState, limit: int = PAGE_SIZE, page: int | None = None,
+def search_state(state: SearchState, limit: int = PAGE_SIZE, page: int | None = None,
                **options) -> dict:
     """The search JSON for `state`. A query the engine cannot read, or one still running at the
     deadline, becomes a BadSearch (400) with the search layer's message."""
@@ -128,7 +128,7 @@ def search_page():
     if not state.active:
         return render_template("search.html", **page), status
     try:
-        result = run_search(state)
+        result = search_state(state)
     except BadSearch as e:
         return render_template("search.html", **dict(page, error=e)), 400
     if not error:
@@ -136,11 +136,11 @@ def search_page():
     page.update(
         result=result,
         groups=present.group_results(result["results"]),
-        panels=present.facet_panels(result.get("facets") or {}, state,
+        panels=present.facet_panels(result["facets"], state,
                                     top_n=current_app.config["FACET_TOP_OPTIONS"]),
         pagination=present.pagination(state, result["total"]),
         pages=present.page_count(result["total"]),
-        reports=present.report_count(result),
+        reports=result["reports"],
         expansions=present.expansions(result),
         suggestion_url=(state.with_query(result["suggestion"]).url()
                         if result.get("suggestion") else None))
@@ -160,7 +160,7 @@ def api_search():
         limit = request.args.get("limit", str(PAGE_SIZE))
         if not re.fullmatch(r"[0-9]{1,3}", limit) or not 1 <= int(limit) <= API_MAX_LIMIT:
             raise BadSearch(f"limit must be a whole number from 1 to {API_MAX_LIMIT}", "limit")
-        result = run_search(state, limit=int(limit))
+        result = search_state(state, limit=int(limit))
     except BadSearch as e:
         return jsonify({"error": e.message, "parameter": e.field}), 400
     try:
@@ -175,7 +175,7 @@ def search_csv():
     state = SearchState.from_args(request.args)
     hits, page = [], 1
     while len(hits) < CSV_MAX_ROWS:
-        result = run_search(state, limit=CSV_BATCH, page=page, snippets=False,
+        result = search_state(state, limit=CSV_BATCH, page=page, snippets=False,
                             max_limit=CSV_MAX_ROWS)
         hits += result["results"]
         if not result["results"] or len(hits) >= result["total"]:

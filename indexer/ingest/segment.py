@@ -306,7 +306,7 @@ def finished(text: str) -> bool:
     return bool(TERMINAL.search(text))
 
 
-def _continues(prev: Block, cur: Block, between: list[Block]) -> bool:
+def _continues_across_page(prev: Block, cur: Block, between: list[Block]) -> bool:
     """Is `cur` the second half of `prev`, cut by a page break?"""
     if cur.kind not in ("paragraph", "bullet") or cur.para_number or not cur.new_block:
         return False
@@ -338,7 +338,7 @@ def _join(blocks: list[Block]) -> list[Block]:
                 and len(b.text.split()) <= 6:
             out[-1].text += " " + b.text  # a list of names cut by the page break
             continue
-        if last_prose is not None and _continues(out[last_prose], b, out[last_prose + 1:]):
+        if last_prose is not None and _continues_across_page(out[last_prose], b, out[last_prose + 1:]):
             prev = out[last_prose]
             sep = "" if re.search(r"[A-Za-z]-$", prev.text) and b.text[:1].islower() else " "
             prev.text = prev.text + sep + b.text

@@ -21,7 +21,7 @@ class GlossaryError(ValueError):
     pass
 
 
-def normalize(text: str) -> tuple[str, ...]:
+def term_key(text: str) -> tuple[str, ...]:
     """Words compared case-, punctuation-, possessive- and plural-insensitively."""
     words = []
     for word in re.findall(r"[a-z0-9]+(?:'[a-z]+)?", text.lower().replace("\u2019", "'")):
@@ -47,7 +47,7 @@ class Glossary:
         for entry in entries:
             for term in entry.terms:
                 # A term in two concepts would expand unpredictably: the first one wins.
-                self._index.setdefault(normalize(term), entry)
+                self._index.setdefault(term_key(term), entry)
         self._longest = max((len(k) for k in self._index), default=0)
 
     @classmethod
@@ -61,7 +61,7 @@ class Glossary:
             terms = item.get("terms") if isinstance(item, dict) else None
             related = item.get("related", []) if isinstance(item, dict) else None
             if (not isinstance(terms, list) or not terms
-                    or not all(isinstance(t, str) and normalize(t) for t in terms)):
+                    or not all(isinstance(t, str) and term_key(t) for t in terms)):
                 raise GlossaryError(f"{origin}: concept {n} needs `terms`, a list of words")
             if not isinstance(related, list) or not all(isinstance(t, str) for t in related):
                 raise GlossaryError(f"{origin}: concept {n}: `related` must be a list of words")
@@ -69,7 +69,7 @@ class Glossary:
         return cls(entries)
 
     def lookup(self, words: list[str]) -> Entry | None:
-        return self._index.get(normalize(" ".join(words)))
+        return self._index.get(term_key(" ".join(words)))
 
     def expand(self, tree: Group) -> tuple[Group, list[dict]]:
         """The query with glossary concepts marked, and what is also searched, for display."""
@@ -105,16 +105,16 @@ class Glossary:
 
     def _show(self, concept: Concept, shown: dict[int, dict]) -> None:
         """One line per concept for "also searched", however many of its names were typed."""
-        key = id(self._index[normalize(concept.label)])
-        typed = normalize(concept.label)
+        key = id(self._index[term_key(concept.label)])
+        typed = term_key(concept.label)
         if key not in shown:
             shown[key] = {"term": concept.label, "also": list(concept.forms),
                           "related": list(concept.related)}
             return
         line = shown[key]
-        if typed not in {normalize(t) for t in line["term"].split(", ")}:
+        if typed not in {term_key(t) for t in line["term"].split(", ")}:
             line["term"] += ", " + concept.label
-        line["also"] = [f for f in line["also"] if normalize(f) != typed]
+        line["also"] = [f for f in line["also"] if term_key(f) != typed]
 
     def _longest_match(self, items: list[Node], start: int) -> Concept | None:
         words: list[Word] = []
@@ -124,13 +124,13 @@ class Glossary:
             words.append(item)
         for end in range(len(words), 0, -1):
             span = words[:end]
-            typed = normalize(" ".join(w.text for w in span))
+            typed = term_key(" ".join(w.text for w in span))
             if len(typed) > self._longest:
                 continue
             entry = self._index.get(typed)
             if entry is None:
                 continue
-            forms = tuple(t for t in entry.terms if normalize(t) != typed)
+            forms = tuple(t for t in entry.terms if term_key(t) != typed)
             return Concept(tuple(span), forms, entry.related,
                            label=" ".join(w.text for w in span))
         return None
@@ -139,7 +139,7 @@ class Glossary:
 def _dedupe(terms: list[str]) -> tuple[str, ...]:
     seen, out = set(), []
     for t in terms:
-        key = normalize(t)
+        key = term_key(t)
         if key and key not in seen:
             seen.add(key)
             out.append(t.strip())

@@ -29,7 +29,7 @@ HEADING_MAX_CHARS = 250
 
 
 @dataclass
-class Block:
+class PageBlock:
     cells: list[list[Line]] = field(default_factory=list)  # one cell unless a table row
     kind: str = "paragraph"  # paragraph | bullet | footnote | table | heading
 
@@ -61,7 +61,7 @@ def line_pitches(pages: list[Page]) -> dict[float, float]:
     return {size: median(ds) for size, ds in deltas.items() if len(ds) >= 3}
 
 
-def page_blocks(page: Page, body: float, pitches: dict[float, float]) -> list[Block]:
+def page_blocks(page: Page, body: float, pitches: dict[float, float]) -> list[PageBlock]:
     body_lines, notes, referenced = _split_footnote_zone(page, body)
     blocks = _group(body_lines, body, pitches)
     blocks += _footnotes(notes, referenced)
@@ -100,21 +100,21 @@ def _footnote_number(line: Line, referenced: set[str]) -> str | None:
     return m.group(2) if m.group(2) in referenced else None
 
 
-def _footnotes(lines: list[Line], referenced: set[str]) -> list[Block]:
-    blocks: list[Block] = []
+def _footnotes(lines: list[Line], referenced: set[str]) -> list[PageBlock]:
+    blocks: list[PageBlock] = []
     for ln in lines:
         if not blocks or _footnote_number(ln, referenced):
-            blocks.append(Block([[ln]], kind="footnote"))
+            blocks.append(PageBlock([[ln]], kind="footnote"))
         else:
             blocks[-1].cells[0].append(ln)
     return blocks
 
 
-def _group(lines: list[Line], body: float, pitches) -> list[Block]:
-    blocks: list[Block] = []
-    active: tuple[Block, list[Line]] | None = None  # the block and cell the last line went to
+def _group(lines: list[Line], body: float, pitches) -> list[PageBlock]:
+    blocks: list[PageBlock] = []
+    active: tuple[PageBlock, list[Line]] | None = None  # the block and cell the last line went to
     for ln in lines:
-        if active and _continues(active[1][-1], ln, pitches):
+        if active and _continues_paragraph(active[1][-1], ln, pitches):
             active[1].append(ln)
             continue
         target = _beside(blocks, ln)
@@ -124,7 +124,7 @@ def _group(lines: list[Line], body: float, pitches) -> list[Block]:
             target.kind = "table"
             active = (target, cell)
             continue
-        block = Block([[ln]], kind="bullet" if ln.bullet else "paragraph")
+        block = PageBlock([[ln]], kind="bullet" if ln.bullet else "paragraph")
         blocks.append(block)
         active = (block, block.cells[0])
     for block in blocks:
@@ -133,7 +133,7 @@ def _group(lines: list[Line], body: float, pitches) -> list[Block]:
     return blocks
 
 
-def _continues(last: Line, ln: Line, pitches) -> bool:
+def _continues_paragraph(last: Line, ln: Line, pitches) -> bool:
     """Does `ln` carry on the paragraph (or cell) whose last line is `last`?"""
     delta = ln.baseline - last.baseline
     if not (0.5 * ln.size < delta <= PARAGRAPH_GAP * _pitch(last.size, pitches)):
@@ -150,7 +150,7 @@ def _continues(last: Line, ln: Line, pitches) -> bool:
     return True
 
 
-def _beside(blocks: list[Block], ln: Line) -> Block | None:
+def _beside(blocks: list[PageBlock], ln: Line) -> PageBlock | None:
     """A recent block that `ln` sits to the right of, at the same height: `ln` is a cell."""
     for block in reversed(blocks[-3:]):
         # A cell centred on a taller neighbour starts up to a line above that row's top.
@@ -159,7 +159,7 @@ def _beside(blocks: list[Block], ln: Line) -> Block | None:
     return None
 
 
-def _looks_like_heading(block: Block, body: float) -> bool:
+def _looks_like_heading(block: PageBlock, body: float) -> bool:
     lines = block.lines
     text = " ".join(ln.text for ln in lines)
     if len(lines) > HEADING_MAX_LINES or len(text) > HEADING_MAX_CHARS or NUMBERED.match(text):
@@ -173,7 +173,7 @@ def _looks_like_heading(block: Block, body: float) -> bool:
     return all(ln.bold for ln in lines) or lines[0].size >= 1.25 * body
 
 
-def heading_levels(blocks: list[Block]) -> dict[float, int]:
+def heading_levels(blocks: list[PageBlock]) -> dict[float, int]:
     """Heading level per font size: the largest heading size is level 1."""
     sizes = sorted({b.lines[0].size for b in blocks if b.kind == "heading"}, reverse=True)
     return {size: min(i + 1, 4) for i, size in enumerate(sizes)}
@@ -200,7 +200,7 @@ def _hard_broken(lines: list[Line]) -> bool:
     return len(lines) >= 3 and all(len(ln.text) < 45 for ln in lines)
 
 
-def render(block: Block, levels: dict[float, int]) -> str:
+def render(block: PageBlock, levels: dict[float, int]) -> str:
     if block.kind == "table":
         return "\t".join(join_lines(cell) for cell in block.cells)
     if block.kind == "paragraph" and _hard_broken(block.lines):

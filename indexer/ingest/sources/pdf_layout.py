@@ -247,14 +247,14 @@ def _join_fragments(lines: list[Line]) -> list[Line]:
     number on its own between two halves of a sentence, or a run after a change of font."""
     out: list[Line] = []
     for ln in lines:
-        if out and _continues(out[-1], ln):
+        if out and _same_run(out[-1], ln):
             out[-1] = _merge(out[-1], ln)
         else:
             out.append(ln)
     return out
 
 
-def _continues(a: Line, b: Line) -> bool:
+def _same_run(a: Line, b: Line) -> bool:
     size = min(a.size, b.size)
     gap = b.x0 - a.x1
     overlap = min(a.baseline, b.baseline) - max(a.top, b.top)
