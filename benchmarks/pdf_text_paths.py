@@ -9,7 +9,7 @@ of any pdfium-based reader. The candidates:
 
 - per-char pdfium: box, font size and weight of every character through pypdfium2.raw (the
   obvious way to get typography from pdfium; each ctypes call costs microseconds);
-- the reader (indexer/sources/pdf.py): pdfium text plus the boxes of text runs per line, font
+- the reader (indexer/ingest/sources/pdf.py): pdfium text plus the boxes of text runs per line, font
   size/weight of three letters per line and the size of each digit, then furniture, footnotes,
   headings and blocks - the whole reader, not just extraction;
 - pdfplumber's extract_words with font names and sizes (pdfminer layout), on every Mth of those

@@ -7,7 +7,7 @@ Both rank the same paragraphs (those in the index) with the same tokens (the pro
 analyzer). The baseline is textbook Okapi BM25 (k1=1.2, b=0.75) over paragraph text, any word
 matching, quotes and operators ignored: no heading field, glossary, word tiers or proximity.
 A third row, the project with an empty glossary, shows what the glossary adds; --ablations
-adds rows with one ranking constant of indexer/engine.py changed at a time, to show how much each
+adds rows with one ranking constant of indexer/engine/ranking.py changed at a time, to show how much each
 part contributes and how sensitive the figure is to it. Results are
 judged exactly as ../shared/eval/evaluate.py judges them (its functions are imported), and
 filters are resolved the same way (every facet value containing the filter text).

@@ -1,14 +1,13 @@
 """ofsted-search: index Ofsted children's services inspection reports by paragraph.
 
-The pipeline, one module per stage:
-    sources/     read a file (text, Markdown-ish, HTML, PDF) into SourceText
-    clean.py     strip conversion residue (Markdown, HTML, stray bullets, footnote markers)
-    segment.py   split SourceText into whole paragraphs, headings and numbering
-    metadata.py  authority, report type, dates and graded judgements, from the content
-    sections.py  map headings to the controlled section vocabulary
-    pipeline.py  one file -> Report with its paragraphs (pure, apart from reading the file)
+The pipeline, one package or module per stage:
+    model.py     the records every stage passes, the facets and the document fields
+    ingest/      a file -> a Report with its paragraphs (read, clean, segment, metadata); pure
     build.py     a corpus folder -> a new index generation, switched in atomically
-    engine.py    the only module that knows Whoosh: schema, writing, searching
+    cache.py     parsed reports by content hash, keyed by the ingest package's code
+    store.py     generations on disk: the live one, locks, opening one to search
+    engine/      the only package that knows Whoosh: format, ranking, executor, highlighting
+    query/       the query language and the glossary: typed text -> a query tree
     search.py    the search API shared by the CLI and the web app
     cli.py       the `ofsted-search` command
 """

@@ -65,7 +65,7 @@ class FieldTerm:
 
 @dataclass(frozen=True)
 class Concept:
-    """Consecutive words of the query that name a glossary concept (see indexer/glossary.py)."""
+    """Consecutive words of the query that name a glossary concept (see indexer/query/glossary.py)."""
     words: tuple[Word, ...]
     forms: tuple[str, ...]      # the concept's other names, searched with less weight
     related: tuple[str, ...] = ()  # related terms, searched with even less weight
