@@ -47,3 +47,21 @@ class DeadlineCollector(collectors.UnlimitedCollector):
         for sub_docnum in ticking(self.matches(), self.deadline):
             collect(sub_docnum)
 
+
+
+class Ticker:
+    """Counts paragraphs handled and looks at the clock every CHECK_EVERY of them. A callable
+    object rather than a bound method, so that the posting reader holding it keeps no reference
+    back to the executor (a cycle would keep a search's posting lists alive until the garbage
+    collector's next full pass)."""
+
+    def __init__(self, deadline: Optional[float]):
+        self.deadline = deadline
+        self.handled = 0  # paragraphs handled since the last look at the clock
+
+    def __call__(self, n: int = 1) -> None:
+        if self.deadline is not None:
+            self.handled += n
+            while self.handled >= CHECK_EVERY:
+                self.handled -= CHECK_EVERY
+                check(self.deadline)

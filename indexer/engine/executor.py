@@ -34,7 +34,7 @@ class Executor:
         self.s = searcher
         self.lock = lock  # held for every call into Whoosh
         self.deadline = deadline
-        self._handled = 0  # paragraphs handled since the last look at the clock
+        self._tick = clock.Ticker(deadline)
         self.table = table
         self.postings = PostingReader(searcher, table, lengths, lock, self._tick)
         self._phrases: dict = {}   # phrase -> its matches, worked out once per search
@@ -53,14 +53,6 @@ class Executor:
 
     def docs(self, node) -> set[int]:
         return set(self.run(node))
-
-    def _tick(self, n: int = 1) -> None:
-        """Count `n` more paragraphs handled: a look at the clock every clock.CHECK_EVERY of them."""
-        if self.deadline is not None:
-            self._handled += n
-            while self._handled >= clock.CHECK_EVERY:
-                self._handled -= clock.CHECK_EVERY
-                clock.check(self.deadline)
 
     # -- leaves
 
