@@ -13,7 +13,7 @@ from indexer import build as build_mod
 from indexer import store
 from indexer.build import build
 from indexer.search import SearchParams, search
-from pdfgen import Doc
+from tests.pdfgen import Doc
 
 
 def blank_pdf() -> bytes:

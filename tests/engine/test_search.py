@@ -16,8 +16,6 @@ from indexer.engine import Engine
 from indexer.model import Paragraph, Report
 from indexer.search import SearchError, SearchParams, search
 
-from conftest import SHARED
-
 
 def para(text, position, section, grade=None, heading=None):
     return Paragraph(text=text, position=position, para_number=str(position + 1),
@@ -355,14 +353,13 @@ def test_cli_bad_date_is_a_message_not_a_traceback(seed_index):
     assert "YYYY" in out.output and "Traceback" not in out.output
 
 
-@pytest.mark.skipif(not (SHARED / "eval" / "evaluate.py").is_file(),
-                    reason="../shared/eval is not present")
-def test_judged_queries_reach_the_relevance_target(seed_reader):
+@pytest.mark.shared("eval/evaluate.py")
+def test_judged_queries_reach_the_relevance_target(seed_reader, shared_dir):
     import importlib.util
-    spec = importlib.util.spec_from_file_location("evaluate", SHARED / "eval" / "evaluate.py")
+    spec = importlib.util.spec_from_file_location("evaluate", shared_dir / "eval" / "evaluate.py")
     ev = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(ev)
-    queries, paras, qrels = ev.load(str(SHARED / "eval"))
+    queries, paras, qrels = ev.load(str(shared_dir / "eval"))
     eng, total = seed_reader.engine, 0.0
     for qid, text, filters, _ in queries:
         facets = run(eng, text)["facets"]
