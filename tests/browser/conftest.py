@@ -8,13 +8,13 @@ import pytest
 
 from .server import CHROMIUM, CHROMIUM_ARGS, running_app
 
-pytestmark = pytest.mark.browser
-
 
 def pytest_collection_modifyitems(items):
+    # Every test here drives Chromium against a live server: `browser`, and `slow` too.
     for item in items:
         if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

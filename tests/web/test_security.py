@@ -193,6 +193,7 @@ def status_of(reply: bytes) -> int:
     return int(reply.split(b" ", 2)[1])
 
 
+@pytest.mark.slow
 def test_the_server_answers_an_ordinary_request_with_the_headers(served):
     reply = raw_request(served, b"GET /search?q=home HTTP/1.0\r\n\r\n")
     assert status_of(reply) == 200
@@ -200,6 +201,7 @@ def test_the_server_answers_an_ordinary_request_with_the_headers(served):
     assert b"\r\nServer: ofsted-search\r\n" in reply
 
 
+@pytest.mark.slow
 def test_the_server_refuses_an_oversized_request_line_or_header(served):
     huge_url = b"GET /search?q=" + b"a" * 40_000 + b" HTTP/1.0\r\n\r\n"
     assert status_of(raw_request(served, huge_url)) == 431
@@ -207,6 +209,7 @@ def test_the_server_refuses_an_oversized_request_line_or_header(served):
     assert status_of(raw_request(served, huge_header)) == 431
 
 
+@pytest.mark.slow
 def test_the_server_refuses_a_large_body_without_reading_it(served):
     body = b"x" * 100_000
     reply = raw_request(served, b"POST /search HTTP/1.0\r\nContent-Length: %d\r\n\r\n%s"
@@ -218,6 +221,7 @@ def test_the_server_refuses_a_large_body_without_reading_it(served):
     assert status_of(raw_request(served, chunked)) == 413
 
 
+@pytest.mark.slow
 def test_server_errors_show_no_traceback_and_echo_nothing(served):
     reply = raw_request(served, b"GET /search?q=" + PAYLOAD.encode() + b"a" * 40_000
                         + b" HTTP/1.0\r\n\r\n")

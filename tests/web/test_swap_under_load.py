@@ -10,6 +10,8 @@ from waitress.server import create_server
 from indexer.build import build
 from webapp import create_app
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def live_server(tmp_path, corpus_dir):
