@@ -2,16 +2,15 @@
 from __future__ import annotations
 
 import json
-import shutil
 import socket
-import threading
+from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
-from waitress.server import create_server
 
 from indexer.build import build
+from tests.live_server import live_server
 from webapp import create_app
 from webapp.security import SERVER_SETTINGS
 
@@ -157,20 +156,9 @@ def test_json_errors_are_html_safe_too(client):
 
 @pytest.fixture()
 def served(app):
-    """The app behind waitress with the settings `ofsted-search serve` uses."""
-    settings = dict(SERVER_SETTINGS, threads=2)
-    server = create_server(app, host="127.0.0.1", port=0, **settings)
-
-    def run():
-        try:
-            server.run()
-        except OSError:
-            pass  # server.close() below closes the sockets under the loop: that is the stop
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    yield server.effective_port
-    server.close()
-    thread.join(timeout=10)
+    """The port of the app behind waitress with the settings `ofsted-search serve` uses."""
+    with live_server(app, **dict(SERVER_SETTINGS, threads=2)) as url:
+        yield urlsplit(url).port
 
 
 def raw_request(port: int, data: bytes) -> bytes:
