@@ -1,9 +1,10 @@
 """The engine's fast paths give exactly what the straightforward ways give.
 
-- Scoring: the engine runs a query a posting list at a time (`_Executor` in indexer/engine.py)
-  instead of through Whoosh's document-at-a-time matchers. Every search here runs both ways
-  (`Engine(dir)` and `Engine(dir, reference=True)`, which scores with Whoosh's matchers) and must
-  give the same total, facets, report counts, results in the same order and the same scores.
+- Scoring: the engine runs a query a posting list at a time (`Executor` in
+  indexer/engine/executor.py) instead of through Whoosh's document-at-a-time matchers. Every
+  search here runs both ways (`Engine(dir)` and `Engine(dir, reference=True)`, which scores
+  with Whoosh's matchers) and must give the same total, facets, report counts, results in the
+  same order and the same scores.
 - Facets, filters, dates and "+N more from this report" are counted with bitmaps; here they are
   checked against a plain count over the matching paragraphs.
 """
@@ -212,13 +213,6 @@ def test_an_index_written_by_two_processes_numbers_and_ranks_as_one_writer(tmp_p
     finally:
         one.close()
         two.close()
-
-
-@given(st.sets(st.integers(0, 2000)), st.integers(0, 64))
-def test_a_bitmap_holds_exactly_its_documents(docs, extra):
-    from indexer.engine.doctable import bitmap, members
-    size = max(docs, default=0) + 1 + extra
-    assert members(bitmap(docs, size), size) == sorted(docs)
 
 
 def test_threads_sharing_one_engine_get_what_one_thread_gets(seed_index):
