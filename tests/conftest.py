@@ -32,7 +32,7 @@ def pytest_runtest_setup(item):
     for part in marker.args or (".",):
         if not (SHARED / part).exists():
             where = "../shared" if part == "." else f"../shared/{part}"
-            pytest.skip(f"{where} (real Ofsted PDFs, eval sets) is not present")
+            pytest.skip(f"{where} is not present")
 
 
 @pytest.fixture(scope="session")
