@@ -1,4 +1,11 @@
-"""Shared fixtures: the bundled corpus, an index built from it once per session, ../shared."""
+"""Shared fixtures: the bundled corpus, an index built from it once per session, ../shared.
+
+Markers (declared in pyproject.toml):
+- `shared`: the test reads ../shared (real PDFs, eval sets). It is skipped when ../shared is
+  absent, and `-m "not shared"` deselects it when present. `@pytest.mark.shared("eval")` names
+  the part of ../shared it needs: it is skipped when that part is absent.
+- `slow`: the test starts processes or servers, kills builds, or loads a server.
+"""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,18 +14,43 @@ import pytest
 
 from indexer.build import build
 from indexer.store import IndexReader
+from tests.paths import CORPUS, ROOT, SHARED
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "corpus"
-SHARED = ROOT.parent / "shared"
 
-requires_shared = pytest.mark.skipif(
-    not (SHARED / "ofsted-pdfs").is_dir(), reason="../shared (real Ofsted PDFs) is not present")
+def pytest_collection_modifyitems(items):
+    unmarked = [item.nodeid for item in items if "shared_dir" in item.fixturenames
+                and item.get_closest_marker("shared") is None]
+    if unmarked:
+        raise pytest.UsageError("tests that use ../shared must be marked @pytest.mark.shared: "
+                                + ", ".join(unmarked))
+
+
+def pytest_runtest_setup(item):
+    marker = item.get_closest_marker("shared")
+    if marker is None:
+        return
+    for part in marker.args or (".",):
+        if not (SHARED / part).exists():
+            where = "../shared" if part == "." else f"../shared/{part}"
+            pytest.skip(f"{where} is not present")
+
+
+@pytest.fixture(scope="session")
+def root_dir() -> Path:
+    """The repository."""
+    return ROOT
 
 
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
+    """The bundled corpus: the five seed reports."""
     return CORPUS
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """../shared, for tests marked `shared` (which are skipped when it is absent)."""
+    return SHARED
 
 
 @pytest.fixture(scope="session")

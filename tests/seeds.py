@@ -2,14 +2,11 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
-
 from indexer.model import Report
 from indexer.ingest.pipeline import parse_file
 from indexer.ingest.segment import Block, segment
 from indexer.ingest.sources import read_source
-
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+from tests.paths import CORPUS
 
 HALTON_2015 = "000_f0d2b5c06809a76c.txt"      # single inspection (SIF) with LSCB review
 ST_HELENS_2012 = "001_d0e98cc0a314bdc6.txt"   # safeguarding and looked after children, 2012

@@ -4,8 +4,9 @@ Whoosh's matchers walk a query tree one document at a time, several Python calls
 document (2 s for a query the glossary expands into a dozen phrases over 47,000 paragraphs).
 The executor gives every node {docnum: score} for all the documents it matches, reading each
 posting list once (engine/postings.py) and combining with dict and set operations, with the same
-BM25F arithmetic, sums, maxima and products as Whoosh's matchers: tests/engine/test_executor.py
-runs every search both ways. Query types it does not know are run by Whoosh itself.
+BM25F arithmetic, sums, maxima and products as Whoosh's matchers:
+tests/engine/test_search_executor.py runs every search both ways. Query types it does not know
+are run by Whoosh itself.
 """
 from __future__ import annotations
 
@@ -24,10 +25,10 @@ SPARSE_LOOKUP = 64        # a phrase's word is looked up document by document, n
 class Executor:
     """Evaluates a compiled query over whole posting lists: every node gives {docnum: score}
     for all the documents it matches, with the matches and scores Whoosh's own matchers give
-    (sums, maxima and products taken in the same way; tests/test_search_executor.py compares
-    the two). Whoosh walks a tree of matchers one document at a time, several Python calls per
-    node per document; here each posting is read once, in blocks, and combined with dict and
-    set operations. Query types not handled here are run by Whoosh itself."""
+    (sums, maxima and products taken in the same way; tests/engine/test_search_executor.py
+    compares the two). Whoosh walks a tree of matchers one document at a time, several Python
+    calls per node per document; here each posting is read once, in blocks, and combined with
+    dict and set operations. Query types not handled here are run by Whoosh itself."""
 
     def __init__(self, searcher, table: DocTable, lengths: Lengths, lock,
                  deadline: Optional[float] = None):

@@ -6,15 +6,18 @@ from pathlib import Path
 
 import pytest
 
-from .server import CHROMIUM, CHROMIUM_ARGS, running_app
+from tests.live_server import live_server
+from webapp import create_app
 
-pytestmark = pytest.mark.browser
+from .chromium import CHROMIUM, CHROMIUM_ARGS
 
 
 def pytest_collection_modifyitems(items):
+    # Every test here drives Chromium against a live server: `browser`, and `slow` too.
     for item in items:
         if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
@@ -34,7 +37,8 @@ def browser():
 def base_url(seed_index, corpus_dir):
     # Two options per facet before "Show all", so the bundled corpus exercises the long-facet
     # behaviour (show all, type to filter) that a real corpus's 150 authorities need.
-    with running_app(seed_index, corpus_dir, FACET_TOP_OPTIONS=2) as url:
+    app = create_app(index_dir=seed_index, corpus_dir=corpus_dir, FACET_TOP_OPTIONS=2)
+    with live_server(app) as url:
         yield url
 
 

@@ -13,10 +13,12 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from indexer.build import build
+from tests.live_server import live_server
+from tests.paths import CORPUS
+from webapp import create_app
 
-from .server import CHROMIUM, CHROMIUM_ARGS, running_app
+from .chromium import CHROMIUM, CHROMIUM_ARGS
 
-ROOT = Path(__file__).resolve().parents[2]
 WIDTHS = {"desktop": 1280, "phone": 375}
 
 
@@ -24,9 +26,9 @@ def main(out: Path, index_dir: Path | None = None) -> None:
     out.mkdir(parents=True, exist_ok=True)
     if index_dir is None:
         index_dir = Path(tempfile.mkdtemp()) / "index"
-        build(ROOT / "corpus", index_dir, show_progress=False)
-    with running_app(index_dir, ROOT / "corpus", FACET_TOP_OPTIONS=3) as base, \
-            sync_playwright() as pw:
+        build(CORPUS, index_dir, show_progress=False)
+    app = create_app(index_dir=index_dir, corpus_dir=CORPUS, FACET_TOP_OPTIONS=3)
+    with live_server(app) as base, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for name, width in WIDTHS.items():
             page = browser.new_page(viewport={"width": width, "height": 900})

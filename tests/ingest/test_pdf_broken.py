@@ -6,7 +6,7 @@ import pytest
 
 from indexer.build import build
 from indexer.ingest.sources import UnreadableSource, read_source
-from pdfgen import Doc
+from tests.pdfgen import Doc
 
 
 def good_pdf() -> bytes:

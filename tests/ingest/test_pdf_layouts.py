@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import SHARED, requires_shared
 from indexer.ingest.pipeline import parse_file
 
-PDFS = SHARED / "ofsted-pdfs"
 RI = "Requires improvement"
-pytestmark = requires_shared
+pytestmark = pytest.mark.shared("ofsted-pdfs")
 
 
 @pytest.fixture(scope="module")
-def report():
+def report(shared_dir):
+    pdfs = shared_dir / "ofsted-pdfs"
     cache = {}
 
     def parse(rel: str):
         if rel not in cache:
-            cache[rel] = parse_file(PDFS / rel, PDFS)
+            cache[rel] = parse_file(pdfs / rel, pdfs)
         return cache[rel]
     return parse
 

@@ -4,7 +4,7 @@ import json
 from click.testing import CliRunner
 
 from indexer.cli import cli
-from seeds import CALDERDALE_2015, SEEDS, report
+from tests.seeds import CALDERDALE_2015, SEEDS, report
 
 FIELDS = {"id", "report_id", "source", "authority", "report_type", "inspection_start",
           "inspection_end", "published", "year", "section", "heading", "grade", "para_number",

@@ -1,9 +1,10 @@
 """The engine's fast paths give exactly what the straightforward ways give.
 
-- Scoring: the engine runs a query a posting list at a time (`_Executor` in indexer/engine.py)
-  instead of through Whoosh's document-at-a-time matchers. Every search here runs both ways
-  (`Engine(dir)` and `Engine(dir, reference=True)`, which scores with Whoosh's matchers) and must
-  give the same total, facets, report counts, results in the same order and the same scores.
+- Scoring: the engine runs a query a posting list at a time (`Executor` in
+  indexer/engine/executor.py) instead of through Whoosh's document-at-a-time matchers. Every
+  search here runs both ways (`Engine(dir)` and `Engine(dir, reference=True)`, which scores
+  with Whoosh's matchers) and must give the same total, facets, report counts, results in the
+  same order and the same scores.
 - Facets, filters, dates and "+N more from this report" are counted with bitmaps; here they are
   checked against a plain count over the matching paragraphs.
 """
@@ -23,7 +24,6 @@ from indexer.engine import Engine
 from indexer.ingest.pipeline import parse_file
 from indexer.search import SearchParams, search
 
-from conftest import CORPUS
 
 QUERIES = [
     "return home interviews", "CSE", "IRO caseloads", "social worker turnover", '"core groups"',
@@ -48,10 +48,10 @@ SORTS = ["relevance", "newest", "oldest"]
 
 
 @pytest.fixture(scope="module")
-def updated_index(tmp_path_factory) -> Path:
+def updated_index(tmp_path_factory, corpus_dir) -> Path:
     """The seed reports in two segments, with one report deleted and written again: documents
     are numbered across segments and some numbers are deleted ones."""
-    reports = [parse_file(p, CORPUS) for p in corpus_files(CORPUS)]
+    reports = [parse_file(p, corpus_dir) for p in corpus_files(corpus_dir)]
     directory = tmp_path_factory.mktemp("updated-index")
     engine_mod.write_index(directory, (d for r in reports[1:] for d in r.documents()))
     engine_mod.update_index(directory, [reports[2].report_id],
@@ -165,10 +165,10 @@ def test_facet_counts_totals_and_report_hits_match_a_plain_count(seed_reader, te
         assert counted == dict(expected), f
 
 
-def test_report_paragraphs_come_in_reading_order_without_deleted_ones(updated_index):
+def test_report_paragraphs_come_in_reading_order_without_deleted_ones(updated_index, corpus_dir):
     eng = Engine(updated_index)
     try:
-        reports = [parse_file(p, CORPUS) for p in corpus_files(CORPUS)]
+        reports = [parse_file(p, corpus_dir) for p in corpus_files(corpus_dir)]
         for report in reports:
             got = eng.report_paragraphs(report.report_id)
             assert [p["text"] for p in got] == [p.text for p in report.paragraphs]
@@ -191,9 +191,9 @@ def test_snippet_words_are_the_analyzers_words(seed_reader):
 
 
 def test_an_index_written_by_two_processes_numbers_and_ranks_as_one_writer(tmp_path,
-                                                                          monkeypatch):
+                                                                          monkeypatch, corpus_dir):
     monkeypatch.setattr(writing, "PARALLEL_WRITE_MIN", 100)  # the seeds are 893 paragraphs
-    reports = [parse_file(p, CORPUS) for p in corpus_files(CORPUS)]
+    reports = [parse_file(p, corpus_dir) for p in corpus_files(corpus_dir)]
     engines = []
     for jobs in (1, 2):
         engine_mod.write_index(tmp_path / f"jobs{jobs}", (d for r in reports for d in r.documents()),
@@ -213,13 +213,6 @@ def test_an_index_written_by_two_processes_numbers_and_ranks_as_one_writer(tmp_p
     finally:
         one.close()
         two.close()
-
-
-@given(st.sets(st.integers(0, 2000)), st.integers(0, 64))
-def test_a_bitmap_holds_exactly_its_documents(docs, extra):
-    from indexer.engine.doctable import bitmap, members
-    size = max(docs, default=0) + 1 + extra
-    assert members(bitmap(docs, size), size) == sorted(docs)
 
 
 def test_threads_sharing_one_engine_get_what_one_thread_gets(seed_index):

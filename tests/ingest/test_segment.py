@@ -5,11 +5,10 @@ import sys
 
 import pytest
 
-from conftest import SHARED, requires_shared
 from indexer.model import SourceText
 from indexer.ingest.segment import segment
-from seeds import (CALDERDALE_2015, HALTON_2015, HALTON_FV_2018, HALTON_JAR_2008, SEEDS,
-                   ST_HELENS_2012, blocks, numbered, paragraph_with, raw, report)
+from tests.seeds import (CALDERDALE_2015, HALTON_2015, HALTON_FV_2018, HALTON_JAR_2008, SEEDS,
+                         ST_HELENS_2012, blocks, numbered, paragraph_with, raw, report)
 
 # The printed numbering of each seed: main sequence, then any restarted (annex) sequences.
 EXPECTED_NUMBERS = {
@@ -182,25 +181,22 @@ def test_pdf_conventions_page_break_and_footnote_block():
 
 # --- a human's split of the seeds ------------------------------------------------------------
 
-def _norm(text):
-    sys.path.insert(0, str(SHARED / "eval"))
-    from evaluate import norm
-    return norm(text)
-
-
-@requires_shared
-def test_judged_paragraphs_of_the_eval_set_are_whole_paragraphs_here():
+@pytest.mark.shared("eval")
+def test_judged_paragraphs_of_the_eval_set_are_whole_paragraphs_here(shared_dir):
     """Every paragraph a person judged for the search evaluation is one of our documents, word
     for word, except where that person kept a footnote marker (we remove them) or kept Ofsted's
     standard small print (not report content: see README)."""
-    rows = [json.loads(l) for l in (SHARED / "eval" / "paragraphs.jsonl").open(encoding="utf-8")]
-    ours = {name: {_norm(p.text) for p in report(name).paragraphs} for name in SEEDS}
+    sys.path.insert(0, str(shared_dir / "eval"))
+    from evaluate import norm
+    judged = shared_dir / "eval" / "paragraphs.jsonl"
+    rows = [json.loads(line) for line in judged.open(encoding="utf-8")]
+    ours = {name: {norm(p.text) for p in report(name).paragraphs} for name in SEEDS}
     missing = []
     for row in rows:
-        want = _norm(row["text"])
+        want = norm(row["text"])
         if row["text"].startswith("The Office for Standards in Education, Children's Services and Skills (Ofsted) regulates"):
             continue
-        candidates = {want, _norm(re.sub(r"[¹²³⁴⁵⁶⁷⁸⁹]", "", row["text"]))}
+        candidates = {want, norm(re.sub(r"[¹²³⁴⁵⁶⁷⁸⁹]", "", row["text"]))}
         # a footnote number kept from "<sup>1</sup>": try without each lone digit in turn
         candidates |= {want[:m.start()] + want[m.end() - 1:] for m in re.finditer(r" \d ", want)}
         if not candidates & ours[row["seed_file"]]:

@@ -2,16 +2,15 @@
 from __future__ import annotations
 
 import json
-import shutil
 import socket
-import threading
+from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
-from waitress.server import create_server
 
 from indexer.build import build
+from tests.live_server import live_server
 from webapp import create_app
 from webapp.security import SERVER_SETTINGS
 
@@ -157,20 +156,9 @@ def test_json_errors_are_html_safe_too(client):
 
 @pytest.fixture()
 def served(app):
-    """The app behind waitress with the settings `ofsted-search serve` uses."""
-    settings = dict(SERVER_SETTINGS, threads=2)
-    server = create_server(app, host="127.0.0.1", port=0, **settings)
-
-    def run():
-        try:
-            server.run()
-        except OSError:
-            pass  # server.close() below closes the sockets under the loop: that is the stop
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    yield server.effective_port
-    server.close()
-    thread.join(timeout=10)
+    """The port of the app behind waitress with the settings `ofsted-search serve` uses."""
+    with live_server(app, **dict(SERVER_SETTINGS, threads=2)) as url:
+        yield urlsplit(url).port
 
 
 def raw_request(port: int, data: bytes) -> bytes:
@@ -193,6 +181,7 @@ def status_of(reply: bytes) -> int:
     return int(reply.split(b" ", 2)[1])
 
 
+@pytest.mark.slow
 def test_the_server_answers_an_ordinary_request_with_the_headers(served):
     reply = raw_request(served, b"GET /search?q=home HTTP/1.0\r\n\r\n")
     assert status_of(reply) == 200
@@ -200,6 +189,7 @@ def test_the_server_answers_an_ordinary_request_with_the_headers(served):
     assert b"\r\nServer: ofsted-search\r\n" in reply
 
 
+@pytest.mark.slow
 def test_the_server_refuses_an_oversized_request_line_or_header(served):
     huge_url = b"GET /search?q=" + b"a" * 40_000 + b" HTTP/1.0\r\n\r\n"
     assert status_of(raw_request(served, huge_url)) == 431
@@ -207,6 +197,7 @@ def test_the_server_refuses_an_oversized_request_line_or_header(served):
     assert status_of(raw_request(served, huge_header)) == 431
 
 
+@pytest.mark.slow
 def test_the_server_refuses_a_large_body_without_reading_it(served):
     body = b"x" * 100_000
     reply = raw_request(served, b"POST /search HTTP/1.0\r\nContent-Length: %d\r\n\r\n%s"
@@ -218,6 +209,7 @@ def test_the_server_refuses_a_large_body_without_reading_it(served):
     assert status_of(raw_request(served, chunked)) == 413
 
 
+@pytest.mark.slow
 def test_server_errors_show_no_traceback_and_echo_nothing(served):
     reply = raw_request(served, b"GET /search?q=" + PAYLOAD.encode() + b"a" * 40_000
                         + b" HTTP/1.0\r\n\r\n")

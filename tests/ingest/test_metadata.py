@@ -8,8 +8,8 @@ from indexer.ingest.metadata import (REPORT_TYPES, extract_metadata, find_report
 from indexer.model import SourceText
 from indexer.ingest.pipeline import build_report, parse_file
 from indexer.ingest.sources import read_source
-from seeds import (CALDERDALE_2015, CORPUS, HALTON_2015, HALTON_FV_2018, HALTON_JAR_2008, SEEDS,
-                   ST_HELENS_2012, report)
+from tests.seeds import (CALDERDALE_2015, HALTON_2015, HALTON_FV_2018, HALTON_JAR_2008, SEEDS,
+                         ST_HELENS_2012, report)
 
 EXPECTED = {
     HALTON_2015: ("Halton", "Single inspection (SIF)", "2014-11-18", "2014-12-10", "2015-02-03"),
@@ -70,9 +70,9 @@ def test_every_graded_judgement(name):
     assert [(j.area, j.grade) for j in report(name).judgements] == EXPECTED_JUDGEMENTS[name]
 
 
-def test_metadata_never_comes_from_the_file_name(tmp_path):
+def test_metadata_never_comes_from_the_file_name(tmp_path, corpus_dir):
     odd = tmp_path / "calderdale_2019_jar.txt"
-    shutil.copy(CORPUS / HALTON_2015, odd)
+    shutil.copy(corpus_dir / HALTON_2015, odd)
     r = parse_file(odd, tmp_path)
     assert (r.authority, r.report_type, r.published) == ("Halton", "Single inspection (SIF)", "2015-02-03")
 

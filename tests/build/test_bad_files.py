@@ -13,7 +13,7 @@ from indexer import build as build_mod
 from indexer import store
 from indexer.build import build
 from indexer.search import SearchParams, search
-from pdfgen import Doc
+from tests.pdfgen import Doc
 
 
 def blank_pdf() -> bytes:
@@ -106,6 +106,7 @@ def test_file_without_read_permission_is_skipped(junk_corpus, tmp_path):
     assert "Permission denied" in dict(summary.skipped)[victim.name]
 
 
+@pytest.mark.slow
 def test_a_reader_that_crashes_its_process_costs_one_file(corpus_dir, tmp_path, monkeypatch):
     real_parse = build_mod.parse_file
 
@@ -157,6 +158,7 @@ def big_corpus(corpus_dir, folder, copies):
     return folder
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("moment", ["while parsing", "while writing the index"])
 def test_kill_9_at_any_moment_leaves_the_previous_index_searchable(corpus_dir, tmp_path, moment):
     index_dir = tmp_path / "index"

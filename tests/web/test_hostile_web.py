@@ -289,7 +289,9 @@ def test_the_export_has_its_own_longer_limit(seed_index, corpus_dir):
 
 @pytest.fixture()
 def corpus_with_neighbours(tmp_path, corpus_dir):
-    """A corpus with an indexed link to a file outside it, next to a secret it must not serve."""
+    """A corpus and its index, where two indexed reports (a file and a folder) have since become
+    links out of the corpus, next to a secret it must not serve. A build refuses such links, so
+    only a corpus changed after its build leaves the index naming one."""
     root = tmp_path / "site"
     corpus = root / "corpus"
     shutil.copytree(corpus_dir, corpus)
@@ -298,24 +300,32 @@ def corpus_with_neighbours(tmp_path, corpus_dir):
                       "zebrafish and return home interviews are offered.\n", "utf-8")
     (root / "outside").mkdir()
     (root / "outside" / "report.txt").write_text(secret.read_text("utf-8"), "utf-8")
-    os.symlink(secret, corpus / "link-out.txt")
-    os.symlink(root / "outside", corpus / "dir-out")
+    (corpus / "dir-out").mkdir()
+    for i, path in enumerate([corpus / "link-out.txt", corpus / "dir-out" / "report.txt"]):
+        path.write_text("Inspection of Exampleshire children's services\n\nReturn home "
+                        f"interviews are offered to every child, report {i}.\n", "utf-8")
     (corpus / "not-indexed.txt").write_text("stray")
-    return corpus
-
-
-def test_only_indexed_files_inside_the_corpus_are_served(tmp_path, corpus_with_neighbours):
-    corpus = corpus_with_neighbours
     build(corpus, tmp_path / "index", show_progress=False, jobs=1)
-    app = create_app(index_dir=tmp_path / "index", corpus_dir=corpus)
+    (corpus / "link-out.txt").unlink()
+    os.symlink(secret, corpus / "link-out.txt")
+    shutil.rmtree(corpus / "dir-out")
+    os.symlink(root / "outside", corpus / "dir-out")
+    return corpus, tmp_path / "index"
+
+
+def test_only_indexed_files_inside_the_corpus_are_served(corpus_with_neighbours):
+    corpus, index_dir = corpus_with_neighbours
+    app = create_app(index_dir=index_dir, corpus_dir=corpus)
     client = app.test_client()
     with app.app_context():
         reports = app.extensions["index_reader"].reports.values()
         sources = {r["source"] for r in reports}
     inside = "000_f0d2b5c06809a76c.txt"
     assert get(client, f"/source/{inside}").status_code == 200
-    # Links that lead out of the corpus are never served, even when the build indexed them.
-    for source in sources - {f.name for f in corpus.glob("*.txt") if not f.is_symlink()}:
+    # Links that lead out of the corpus are never served, even when the index names them.
+    links_out = sources - {f.name for f in corpus.glob("*.txt") if not f.is_symlink()}
+    assert links_out == {"link-out.txt", "dir-out/report.txt"}
+    for source in links_out:
         r = get(client, f"/source/{quote(source)}")
         assert r.status_code == 404 and b"zebrafish" not in r.data, source
         rid = next(r["report_id"] for r in reports if r["source"] == source)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow
 
 
 def children(pid: int) -> set[int]:
@@ -46,13 +46,13 @@ def answers(url: str) -> bool:
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to see the workers")
-def test_workers_share_the_port_are_replaced_and_stop_with_the_server(seed_index):
+def test_workers_share_the_port_are_replaced_and_stop_with_the_server(seed_index, root_dir):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     server = subprocess.Popen([sys.executable, "-m", "indexer.cli", "serve", "--index",
                                str(seed_index), "--port", str(port), "--processes", "2"],
-                              cwd=ROOT, stderr=subprocess.DEVNULL)
+                              cwd=root_dir, stderr=subprocess.DEVNULL)
     try:
         url = f"http://127.0.0.1:{port}/search?q=return+home+interviews"
         wait_for(lambda: answers(url))

@@ -20,19 +20,19 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SHARED, requires_shared
 from indexer.cache import ExtractionCache
 from indexer.model import Report
 from indexer.ingest.pipeline import parse_file, source_id
 
-PDFS = SHARED / "ofsted-pdfs"
-CSV = PDFS / "ilacs_history_dev.csv"
+CSV = "ilacs_history_dev.csv"  # in ../shared/ofsted-pdfs
 GRADES = {"outstanding": "Outstanding", "good": "Good", "requires improvement": "Requires improvement",
           "to requires improvement": "Requires improvement", "inadequate": "Inadequate"}
 NOT_GRADED = {"inspection_pre_dates_judgement", "not_reported_post_reform"}
 FIELDS = ("inspection_start", "inspection_end", "overall", "leaders", "help_and_protection",
           "in_care", "care_leavers")
 REQUIRED_AGREEMENT = 0.97
+
+pytestmark = pytest.mark.shared(f"ofsted-pdfs/{CSV}")
 
 # (authority folder, pdf file name, field): why the third party's value is wrong. Ours is kept.
 THIRD_PARTY_WRONG: dict[tuple[str, str, str], str] = {
@@ -100,53 +100,50 @@ def theirs(row: dict) -> dict[str, str | None]:
     return out
 
 
-def pdf_for(row: dict) -> Path | None:
-    folders = [p for p in (PDFS / "inspections").glob(f"{row['urn']}_*")]
+def pdf_for(pdfs: Path, row: dict) -> Path | None:
+    folders = [p for p in (pdfs / "inspections").glob(f"{row['urn']}_*")]
     path = folders[0] / row["pdf_filename"] if folders else None
     return path if path and path.is_file() else None
 
 
-def parsed(path: Path, cache: ExtractionCache | None):
+def parsed(pdfs: Path, path: Path, cache: ExtractionCache | None):
     """The report, from the extraction cache when this parser version has already read it."""
     if cache is None:
-        return parse_file(path, PDFS)
+        return parse_file(path, pdfs)
     report_id = source_id(path)
     report = cache.get(report_id)
     if not isinstance(report, Report):
-        report = parse_file(path, PDFS)
+        report = parse_file(path, pdfs)
         cache.put(report_id, report)
     return report
 
 
 @pytest.fixture(scope="module")
-def comparisons(request):
+def comparisons(request, shared_dir):
     """(authority folder, file, field, ours, theirs) for every compared field. Reports are kept
     in pytest's cache folder by parser version (as builds keep them), so a rerun without a
     change to the parsing code takes seconds."""
-    if not CSV.is_file():
-        pytest.skip("../shared/ofsted-pdfs is not present")
+    pdfs = shared_dir / "ofsted-pdfs"
     pytest_cache = getattr(request.config, "cache", None)  # absent under -p no:cacheprovider
     cache_dir = pytest_cache.mkdir("pdf-extraction") if pytest_cache else None
     cache = ExtractionCache(cache_dir) if cache_dir else None
     out = []
-    for row in csv.DictReader(CSV.open(encoding="utf-8")):
-        path, values = pdf_for(row), theirs(row)
+    for row in csv.DictReader((pdfs / CSV).open(encoding="utf-8")):
+        path, values = pdf_for(pdfs, row), theirs(row)
         if path is None or not values:
             continue  # 2012 reports not in the folder; pre-ILACS rows with nothing to compare
-        mine = ours(parsed(path, cache))
+        mine = ours(parsed(pdfs, path, cache))
         for field, value in values.items():
             out.append((path.parent.name, path.name, field, mine[field], value))
     return out
 
 
-@requires_shared
-def test_every_inspection_in_the_folder_is_compared(comparisons):
+def test_every_inspection_in_the_folder_is_compared(comparisons, shared_dir):
     compared = {(folder, name) for folder, name, *_ in comparisons}
     assert len(compared) >= 230  # the ILACS reports: earlier ones have nothing to compare
-    assert len(list((PDFS / "inspections").glob("*/*.pdf"))) == 371
+    assert len(list((shared_dir / "ofsted-pdfs" / "inspections").glob("*/*.pdf"))) == 371
 
 
-@requires_shared
 def test_dates_and_grades_agree_with_the_third_party(comparisons):
     disagreements = [c for c in comparisons if c[3] != c[4]]
     adjudicated = [c for c in disagreements if c[:3] in THIRD_PARTY_WRONG]
@@ -159,7 +156,6 @@ def test_dates_and_grades_agree_with_the_third_party(comparisons):
         f"remaining disagreements:\n{report}")
 
 
-@requires_shared
 def test_every_adjudicated_row_is_still_a_disagreement(comparisons):
     """An exception that no longer disagrees (the parser or the CSV changed) must be removed."""
     disagreements = {c[:3] for c in comparisons if c[3] != c[4]}

@@ -3,8 +3,8 @@ grade of the judgement area it sits in, on the seeds."""
 import pytest
 
 from indexer.ingest.sections import RESET, SECTIONS, section_for
-from seeds import (CALDERDALE_2015, HALTON_2015, HALTON_FV_2018, HALTON_JAR_2008, SEEDS,
-                   ST_HELENS_2012, numbered, paragraph_with, report)
+from tests.seeds import (CALDERDALE_2015, HALTON_2015, HALTON_FV_2018, HALTON_JAR_2008, SEEDS,
+                         ST_HELENS_2012, numbered, paragraph_with, report)
 
 HEADINGS = [
     # 2013-18 single inspection framework (SIF) with LSCB review

@@ -5,31 +5,24 @@ import threading
 import urllib.request
 
 import pytest
-from waitress.server import create_server
 
 from indexer.build import build
+from tests.live_server import live_server
 from webapp import create_app
+
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def live_server(tmp_path, corpus_dir):
+def served_index(tmp_path, corpus_dir):
     index_dir = tmp_path / "index"
     build(corpus_dir, index_dir, show_progress=False, jobs=1)
-    server = create_server(create_app(index_dir=index_dir), host="127.0.0.1", port=0, threads=4)
-    def run():
-        try:
-            server.run()
-        except OSError:
-            pass  # waitress's loop sees its sockets closed by server.close() below: that is the stop
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}", index_dir
-    server.close()
-    thread.join(timeout=10)
+    with live_server(create_app(index_dir=index_dir), threads=4) as url:
+        yield url, index_dir
 
 
-def test_zero_errors_while_the_index_is_swapped_underneath(live_server, corpus_dir, tmp_path):
-    base, index_dir = live_server
+def test_zero_errors_while_the_index_is_swapped_underneath(served_index, corpus_dir, tmp_path):
+    base, index_dir = served_index
     grown = tmp_path / "grown"
     shutil.copytree(corpus_dir, grown)
     (grown / "extra.txt").write_text(

@@ -10,7 +10,7 @@ from indexer.build import build
 from indexer.ingest.pipeline import parse_file
 from indexer.ingest.sources import UnreadableSource
 from indexer.store import IndexReader
-from pdfgen import Doc
+from tests.pdfgen import Doc
 
 URL = "https://files.ofsted.gov.uk/v1/file/50200024"
 

@@ -10,7 +10,7 @@ import pytest
 
 from indexer.ingest.pipeline import build_report, report_id_for
 from indexer.ingest.sources import read_source
-from pdfgen import BODY, HEIGHT, MARGIN, PITCH, Doc
+from tests.pdfgen import BODY, HEIGHT, MARGIN, PITCH, Doc
 
 HEADER = "Inspection of Testshire local authority children’s services"
 FOOTER = "1 to 12 May 2023"

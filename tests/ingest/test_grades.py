@@ -5,7 +5,7 @@ import pytest
 from indexer.ingest.grades import (checkbox_grade, grade_line, jar_grade, normalise_grade,
                             split_graded_heading, tick_grid_grade)
 from indexer.model import GRADES
-from seeds import HALTON_JAR_2008, raw
+from tests.seeds import HALTON_JAR_2008, raw
 
 
 @pytest.mark.parametrize("printed, grade", [

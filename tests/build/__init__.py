@@ -1,0 +1,1 @@
+"""The indexer's top-level modules: build, bad files, the index reader and store, dump, serve."""

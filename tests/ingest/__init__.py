@@ -1,0 +1,1 @@
+"""indexer/ingest: file -> Report (sources, clean, segment, metadata, grades, sections)."""

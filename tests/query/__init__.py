@@ -1,0 +1,1 @@
+"""indexer/query: the query language and the glossary."""

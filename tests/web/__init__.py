@@ -1,0 +1,1 @@
+"""webapp: pages, state, security and the served app."""
