@@ -45,7 +45,11 @@ KIND_TEXT = [  # first match wins: "monitoring visit" names are also "inspection
     (re.compile(r"monitoring visit"), "monitoring-visit"),
     (re.compile(r"joint (?:area child protection|targeted area)"), "jtai"),
     (re.compile(r"\bsend\b|special educational needs"), "send"),
-    (re.compile(r"inspection|review"), "inspection"),
+    # children's services inspections of every framework, not a council's own fostering
+    # service, adoption agency or children's home (other providers, other report series)
+    (re.compile(r"^(?!.*(?:home|fostering|adoption agency|secure))"
+                r"(?=.*(?:children|safeguarding|looked after|\bla\b|local authority|joint area))"
+                r".*(?:inspection|review)"), "inspection"),
 ]
 GENERIC_LINK = re.compile(r"^(?:download|view|open|read|get)\b|^(?:pdf|report|file)$", re.I)
 MONTHS = {m: i for i, m in enumerate(
