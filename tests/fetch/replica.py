@@ -39,9 +39,12 @@ class Report:
     published: str          # ISO date
     body: bytes
     title: str = ""         # the link's visible text
+    hidden_text: str = ""   # the hidden text as is, when not "<kind_text>, pdf - <date>"
 
     @property
     def hidden(self) -> str:
+        if self.hidden_text:
+            return self.hidden_text
         d = date.fromisoformat(self.published)
         return f"{self.kind_text}, pdf - {d.day:02d} {MONTHS[d.month - 1]} {d.year}"
 
