@@ -70,7 +70,8 @@ class Summary:
         size = sum(n["bytes"] for n in self.new)
         out = [f"Listing: {self.listing_pages} page{'s' if self.listing_pages != 1 else ''} "
                f"read{'' if self.listing_read else ' (not complete)'}; "
-               f"{self.authorities} authorit{'ies' if self.authorities != 1 else 'y'}' pages read",
+               f"pages of {self.authorities} authorit{'ies' if self.authorities != 1 else 'y'} "
+               "read",
                f"New: {len(self.new)} report{'s' if len(self.new) != 1 else ''} downloaded "
                f"({size / 1e6:.1f} MB)",
                f"Already present: {self.present}"]

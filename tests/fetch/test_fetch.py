@@ -176,17 +176,19 @@ def test_a_killed_run_leaves_no_half_file_and_the_next_run_finishes(replica, tmp
                              replica.base, "--corpus", str(corpus), "--delay", "0",
                              "--timeout", "20"], env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
+    target = corpus / "focused-visits" / "80467_halton" / \
+        "children's services focused visit - 31 october 2019.pdf"
+    part = target.with_name(f".{target.name}.part")
     try:
         deadline = time.monotonic() + 30
-        while not list(corpus.rglob(".*.pdf.part")) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert list(corpus.rglob(".*.pdf.part")), "the download never started"
-        time.sleep(0.2)  # half the body is in the temporary file
+        while not (part.exists() and replica.requests_to("/v1/file/50120011")) and \
+                time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert part.exists(), "the download never started"
+        time.sleep(0.3)  # half the body sent, the rest never comes
         proc.send_signal(signal.SIGKILL)
     finally:
         proc.wait(10)
-    target = corpus / "focused-visits" / "80467_halton" / \
-        "children's services focused visit - 31 october 2019.pdf"
     assert not target.exists()  # no half file under the report's name
     status, summary = run_fetch(replica, corpus)
     assert status == 0 and target.read_bytes() == stalled.body
