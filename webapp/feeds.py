@@ -22,7 +22,8 @@ from flask import Blueprint, Response, request, url_for
 from . import present
 from .security import web_url
 from .state import SearchState
-from .views import index, paragraph_url, run_search
+from .highlight import mark, matcher, query_terms
+from .views import glossary_terms, index, paragraph_url, run_search
 
 bp = Blueprint("feeds", __name__)
 
@@ -30,8 +31,9 @@ ATOM = "http://www.w3.org/2005/Atom"
 ET.register_namespace("", ATOM)
 FEED_REPORTS = 50          # entries in /reports.atom
 SEARCH_REPORTS = 20        # entries in /search.atom
-SEARCH_PARAGRAPHS = 200    # newest matching paragraphs read for them
+SEARCH_PARAGRAPHS = 5000   # newest matching paragraphs read for them (a report has ~100)
 SNIPPETS_PER_ENTRY = 5
+SNIPPET_CHARS = 300
 NO_DATE = "1970-01-01T00:00:00Z"  # Atom requires a date; a report without one sorts last
 ID_NAMESPACE = uuid.UUID("0d7c3a4e-5e0b-4b7e-9d8e-2f1d6c1a9b15")  # this project's, fixed
 
@@ -129,29 +131,48 @@ def reports_feed():
 @bp.route("/search.atom")
 def search_feed():
     state = replace(SearchState.from_args(request.args), sort="newest", page=1)
-    result = run_search(state, limit=SEARCH_PARAGRAPHS, page=1, max_limit=SEARCH_PARAGRAPHS)
+    # One search without the engine's snippets (as the CSV export): a report's matching
+    # paragraphs are consecutive in date order, and a broad search needs thousands of them to
+    # reach its twentieth report. The few shown are marked as the report page marks them.
+    result = run_search(state, limit=SEARCH_PARAGRAPHS, page=1, snippets=False,
+                        max_limit=SEARCH_PARAGRAPHS)
     groups: dict[str, list[dict]] = {}
     for hit in result["results"]:  # newest report first, each report's paragraphs in order
         if hit["report_id"] in groups or len(groups) < SEARCH_REPORTS:
             groups.setdefault(hit["report_id"], []).append(hit)
     query = replace(state, sort="relevance")  # the feed's identity: the search, not its order
+    pattern = matcher(query_terms(state.q) + glossary_terms(state.q))
     words = state.q or "all paragraphs"
     filters = "; ".join(f"{f}: {', '.join(v)}" for f, v in state.filters.items())
     feed = _feed(f"Ofsted report search: {words}" + (f" ({filters})" if filters else ""),
                  entry_id("search", query.query_string()),
                  request.host_url.rstrip("/") + query.url("/search"))
     reports = index().reports
+    qs = query.query_string()
     for report_id, hits in groups.items():
         report = reports.get(report_id) or hits[0]
         total = hits[0].get("report_hits") or len(hits)
         items = "".join(
             f'<li><a href="{html.escape(paragraph_url(h, query, external=True))}">'
-            f'{html.escape(h.get("heading") or "Paragraph")}</a>: {h.get("snippet") or ""}</li>'
-            for h in hits[:SNIPPETS_PER_ENTRY])
+            f'{html.escape(h.get("heading") or "Paragraph")}</a>: '
+            f'{snippet(h.get("text") or "", pattern)}</li>' for h in hits[:SNIPPETS_PER_ENTRY])
         content = (f"<p>{total} matching paragraph{'s' if total != 1 else ''} in this "
                    f"{html.escape(_about(report))}.</p><ul>{items}</ul>")
         link = url_for("search.report_page", report_id=report_id, _external=True)
-        qs = query.query_string()
         _report_entry(feed, report, entry_id("search", qs, report_key(report)),
                       f"{link}?{qs}" if qs else link, content)
     return _respond(feed)
+
+
+def snippet(text: str, pattern, width: int = SNIPPET_CHARS) -> str:
+    """About `width` characters of the paragraph from a little before its first marked word,
+    HTML-escaped, the words in <mark>, "…" where cut."""
+    start, end = 0, len(text)
+    if len(text) > width * 1.25:
+        m = pattern.search(text) if pattern else None
+        if m and m.start() > width // 3:
+            start = text.rfind(" ", 0, m.start() - width // 4) + 1
+        cut = text.find(" ", start + width)
+        end = cut if cut != -1 else len(text)
+    marked, _ = mark(text[start:end], pattern)
+    return ("\u2026" if start else "") + str(marked) + ("\u2026" if end < len(text) else "")

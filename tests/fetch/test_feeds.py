@@ -73,7 +73,7 @@ def test_search_feed_groups_the_newest_matching_paragraphs_by_report(seed_client
     for item in items:  # each says how many of its paragraphs match, and shows them marked
         report_id = urlsplit(item["link"]).path.rsplit("/", 1)[1]
         assert item["content"].startswith(f"<p>{hits[report_id]} matching paragraphs in this ")
-    assert "<mark>return home interviews</mark>" in items[0]["content"]
+    assert "<mark>return</mark> <mark>home</mark> <mark>interviews</mark>" in items[0]["content"]
     assert "return home interviews" in feed.findtext(A + "title")
 
 
@@ -165,3 +165,14 @@ def test_garbage_in_a_feed_is_a_clear_400_or_valid_atom(seed_client, query):
     assert r.status_code in (200, 400)
     if r.status_code == 200:
         atom(r)
+
+
+def test_a_long_paragraph_is_shown_around_its_first_marked_word():
+    from webapp.feeds import snippet
+    from webapp.highlight import matcher, query_terms
+    text = "Managers meet weekly. " * 30 + "Return home interviews are offered to all. " + \
+        "Plans are reviewed. " * 30
+    shown = snippet(text, matcher(query_terms("return home interviews")))
+    assert shown.startswith("\u2026") and shown.endswith("\u2026") and len(shown) < 420
+    assert "<mark>Return</mark> <mark>home</mark> <mark>interviews</mark> are offered" in shown
+    assert snippet("A <b> short one.", None) == "A &lt;b&gt; short one."
