@@ -43,9 +43,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 
 from fetch.replica import MONTHS, Authority, Replica, Report  # noqa: E402
+from indexer.fetch.site import KINDS  # noqa: E402
 
-KIND_OF_FOLDER = {"inspections": "inspection", "focused-visits": "focused-visit",
-                  "send": "send"}
+KIND_OF_FOLDER = {folder: kind for kind, (folder, _) in KINDS.items()}
 NAME = re.compile(r"^(?P<hidden>(?P<kind>.+?)(?:,\s*pdf|\s+as\s+pdf)? - "
                   r"(?P<day>\d{1,2}) (?P<month>[a-z]+) (?P<year>\d{4}))\.pdf$")
 TIME_LIMIT = 1800  # seconds any one command may take

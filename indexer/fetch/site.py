@@ -24,6 +24,8 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup
 
+from ..metadata import MONTHS, iso
+
 DEFAULT_SITE = "https://reports.ofsted.gov.uk"
 LISTING_QUERY = ("/search?q=&location=&lat=&lon=&radius=&level_1_types=3"
                  "&level_2_types%5B%5D=12&start=0&rows=100")
@@ -52,9 +54,6 @@ KIND_TEXT = [  # first match wins: "monitoring visit" names are also "inspection
                 r".*(?:inspection|review)"), "inspection"),
 ]
 GENERIC_LINK = re.compile(r"^(?:download|view|open|read|get)\b|^(?:pdf|report|file)$", re.I)
-MONTHS = {m: i for i, m in enumerate(
-    "january february march april may june july august september october november december"
-    .split(), 1)}
 # "children's services inspection, pdf - 09 may 2025"; "... as pdf - ..."; no "pdf" at all
 HIDDEN = re.compile(r"^(?P<kind>.+?)(?:\s*,\s*pdf|\s+as\s+pdf)?\s+-\s+"
                     r"(?P<day>\d{1,2})\s+(?P<month>[a-z]+)\s+(?P<year>\d{4})$", re.I)
@@ -156,7 +155,7 @@ def parse_provider(html: str, page_url: str) -> list[Publication]:
                                           f'report link {label!r}')
         text = _text(hidden)
         m = HIDDEN.match(text)
-        published = _iso(m.group("day"), m.group("month"), m.group("year")) if m else None
+        published = iso(m.group("day"), m.group("month"), m.group("year")) if m else None
         if not published:
             raise LayoutChanged(page_url, f"no publication date in {text!r} (expected "
                                           f"\"<kind>, pdf - 09 may 2025\")")
@@ -176,13 +175,6 @@ def kind_of(kind_text: str) -> Optional[str]:
         if pattern.search(text):
             return slug
     return None
-
-
-def _iso(day: str, month: str, year: str) -> Optional[str]:
-    try:
-        return date(int(year), MONTHS[month.lower()], int(day)).isoformat()
-    except (KeyError, ValueError):
-        return None
 
 
 def safe_name(text: str) -> str:
