@@ -250,6 +250,10 @@ def _ready_to_serve(index_dir: Path, corpus: Path) -> None:
     _run_build(corpus, index_dir, wait=True)
 
 
+from .fetch.command import fetch_command  # noqa: E402  (issue 15; lives in indexer/fetch/)
+cli.add_command(fetch_command)
+
+
 def main():
     cli(prog_name="ofsted-search")
 

@@ -48,6 +48,8 @@ def create_app(index_dir: str | Path = "index", corpus_dir: str | Path | None = 
     app.extensions["anchors"] = AnchorCache()
     from .views import bp
     app.register_blueprint(bp)
+    from .feeds import bp as feeds_bp  # /search.atom, /reports.atom
+    app.register_blueprint(feeds_bp)
     app.register_error_handler(BadSearch, _bad_search)
     app.register_error_handler(IndexMissing, _index_missing)
     app.register_error_handler(HTTPException, _http_error)

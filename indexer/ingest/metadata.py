@@ -124,6 +124,10 @@ INSPECTION_DATES = [
     # letters: "... a focused visit to Halton children's services on 24 and 25 July 2018"
     re.compile(r"(?:focused|monitoring) visit\b.{0,120}?\bon\s+(\d.{0,60})", re.I),
     re.compile(r"\binspected\s+(?:between|from|on)\s+(\d.{0,60})", re.I),
+    # JTAI letters: "Between 8 and 12 April 2019, Ofsted, the Care Quality Commission ...
+    # undertook a joint inspection"; later ones "This inspection took place from 4 to 8 July 2022"
+    re.compile(r"\bbetween\s+(\d.{0,40}?\d{4}),?\s+ofsted\b", re.I),
+    re.compile(r"\binspection took place\s+(?:between|from|on)\s+(\d.{0,60})", re.I),
 ]
 
 
@@ -252,6 +256,9 @@ AUTHORITY_IN_TITLE = [
                r"\s+(?P<a>[A-Z].+)$", re.I),
     re.compile(r"^(?P<a>[A-Z][\w .,&'’-]+?)\s+(?:metropolitan borough |metropolitan |borough |county |city |district )?council$"),
     re.compile(r"^children[’']s services in (?P<a>.+?) (?:require|are|is)\b", re.I),
+    # "Joint targeted area inspection of the multi-agency response to abuse and neglect in Halton"
+    re.compile(r"^(?i:joint targeted area inspection of the multi-agency response to) .{3,120}? in "
+               r"(?P<a>[A-Z][\w'’&-]*(?: (?:[A-Z][\w'’&-]*|and|upon|on|le))*)$"),
 ]
 
 
