@@ -44,6 +44,7 @@ ADDED = ROOT / "benchmarks" / "judgments"
 ABLATIONS = [
     ("no shape prior", "SHAPE_PRIOR", {}),
     ("no word tiers", "WORD_BONUS", 0.0),
+    ("no heading", "HEADING_WEIGHT", 0.0),
     ("no proximity", "PROXIMITY_WEIGHT", 0.0),
     ("tiers not by rarity", "MIN_WORD_WEIGHT", 1.0),
 ]

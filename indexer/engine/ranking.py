@@ -20,6 +20,8 @@ query's point.
 WORD_BONUS = 30.0         # per query word matched, times the word's weight (below); a rare
                           # word's BM25F in the text of an average paragraph is about 7 once,
                           # 9 twice (idf about 7 at 47,000 paragraphs)
+HEADING_WEIGHT = 1.0      # a heading word's BM25F, times this (the index already counts it
+                          # HEADING_BOOST times)
 MIN_WORD_WEIGHT = 0.1     # the weight of a word found everywhere; the rarest word weighs 1
 EXPANSION_WEIGHT = 0.6    # a glossary synonym scores this much of the word typed
 RELATED_WEIGHT = 0.25     # a glossary `related` term
