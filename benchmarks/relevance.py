@@ -1,84 +1,60 @@
 #!/usr/bin/env python3
-"""Relevance on the judged queries of ../shared/eval: ofsted-search beside a plain BM25 baseline.
+"""Relevance on every judged query set, ofsted-search beside stock engines on the same paragraphs.
 
-    python benchmarks/relevance.py [--index index] [--eval ../shared/eval] [--k 10] [--verbose]
+    benchmarks/.venv-relevance/bin/python benchmarks/relevance.py --scale-index IDX510
+        [--set NAME QUERIES_DIR INDEX]... [--verbose] [--unjudged] [--ablations]
 
-Both rank the same paragraphs (those in the index) with the same tokens (the project's stemming
-analyzer). The baseline is textbook Okapi BM25 (k1=1.2, b=0.75) over paragraph text, any word
-matching, quotes and operators ignored: no heading field, glossary, word tiers or proximity.
-A third row, the project with an empty glossary, shows what the glossary adds; --ablations
-adds rows with one ranking constant of indexer/engine/ranking.py changed at a time, to show how much each
-part contributes and how sensitive the figure is to it. Results are
-judged exactly as ../shared/eval/evaluate.py judges them (its functions are imported), and
-filters are resolved the same way (every facet value containing the filter text).
+Sets: `../shared/eval` (20 queries) over the index of the bundled corpus (`index/`) and
+`../shared/eval-scale` (16 queries) over an index of the 510 PDFs (`--scale-index`); `--set`
+adds any other folder of the same format (queries.tsv, qrels.tsv, paragraphs.jsonl) with the
+index of its corpus, such as a held-out set. Each system ranks the paragraphs of that set's
+index (benchmarks/peers.py: Tantivy's stock BM25 and SQLite FTS5, words OR-ed and AND-ed), and
+is judged exactly as ../shared/eval/evaluate.py judges (its functions are imported; filters are
+resolved the same way). Results outside the judged pool count as not relevant; the `unjudged`
+column says how many of the top 10s were outside it, and --unjudged prints them to read.
+--ablations adds the project with one part of its ranking switched off at a time.
+
+benchmarks/judgments/<set>/ (qrels.tsv, paragraphs.jsonl, the shared format) holds grades added
+here for results that were outside the shared pool, each read against the query's information
+need by one judge: the `+added` columns score with the pool and them, and `still` says how many
+results remain unjudged. The shared pool's figure is the official one.
 """
 from __future__ import annotations
 
 import argparse
 import importlib.util
-import math
-import re
+import json
 import sys
-from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from indexer.engine import ranking as engine_mod  # noqa: E402
-from indexer.engine.analysis import tokens  # noqa: E402
+from indexer.engine import ranking  # noqa: E402
 from indexer.query.glossary import Glossary  # noqa: E402
 from indexer.search import SearchParams, search  # noqa: E402
 from indexer.store import IndexReader  # noqa: E402
+from peers import peers  # noqa: E402
 
+SHARED = ROOT.parent / "shared"
+ADDED = ROOT / "benchmarks" / "judgments"
 
+# (label, constant of indexer/engine/ranking.py, value): one part of the ranking switched off
 ABLATIONS = [
+    ("no shape prior", "SHAPE_PRIOR", {}),
     ("no word tiers", "WORD_BONUS", 0.0),
-    ("tiers not by rarity", "MIN_WORD_WEIGHT", 1.0),
+    ("no heading", "HEADING_WEIGHT", 0.0),
     ("no proximity", "PROXIMITY_WEIGHT", 0.0),
-    ("synonyms x0.3", "EXPANSION_WEIGHT", 0.3),
-    ("synonyms x1.0", "EXPANSION_WEIGHT", 1.0),
-    ("terms apart count", "SCATTERED_COVER", 1.0),
-    ("no related cover", "RELATED_COVER", 0.0),
+    ("tiers not by rarity", "MIN_WORD_WEIGHT", 1.0),
 ]
 
 
-def load_evaluator(eval_dir: Path):
-    spec = importlib.util.spec_from_file_location("evaluate", eval_dir / "evaluate.py")
+def load_evaluator(path: Path):
+    spec = importlib.util.spec_from_file_location("evaluate", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-class BM25:
-    """Okapi BM25 over paragraph text; a paragraph matching any query word is a result."""
-
-    def __init__(self, docs: list[dict], k1: float = 1.2, b: float = 0.75):
-        self.docs, self.k1, self.b = docs, k1, b
-        self.tf = [Counter(tokens(d["text"] or "")) for d in docs]
-        self.len = [sum(c.values()) for c in self.tf]
-        self.avg = sum(self.len) / max(1, len(docs))
-        self.df = Counter(t for c in self.tf for t in c)
-
-    def search(self, text: str, filters: dict[str, list[str]], k: int) -> list[dict]:
-        words = tokens(re.sub(r"\b(OR|AND|NOT)\b|[\"()*+-]", " ", text))
-        n = len(self.docs)
-        scored = []
-        for i, doc in enumerate(self.docs):
-            if any(str(doc.get(f)).lower() not in {v.lower() for v in vals}
-                   for f, vals in filters.items()):
-                continue
-            score = 0.0
-            for w in words:
-                tf = self.tf[i].get(w, 0)
-                if tf:
-                    idf = math.log(1 + (n - self.df[w] + 0.5) / (self.df[w] + 0.5))
-                    norm = self.k1 * (1 - self.b + self.b * self.len[i] / self.avg)
-                    score += idf * tf * (self.k1 + 1) / (tf + norm)
-            if score > 0:
-                scored.append((score, i))
-        scored.sort(key=lambda x: (-x[0], x[1]))
-        return [self.docs[i] for _, i in scored[:k]]
 
 
 def resolve(facets: dict, filters: dict) -> dict[str, list[str]]:
@@ -91,78 +67,132 @@ def resolve(facets: dict, filters: dict) -> dict[str, list[str]]:
     return chosen
 
 
-def score(ev, results: list[dict], judged: dict, paras: dict, k: int) -> tuple[float, float, float]:
+def in_pool(ev, result: dict, judged: dict, paras: dict) -> bool:
+    """Whether a result is one of the judged paragraphs (at any grade), matched as evaluate.py
+    matches them."""
+    return bool(ev.judge(result, dict.fromkeys(judged, 3), paras, set()))
+
+
+def measure(ev, results: list[dict], judged: dict, paras: dict, k: int) -> tuple:
+    """nDCG@k, recall@k (grade >= 2), reciprocal rank, results outside the pool."""
     seen: set = set()
     grades = [ev.judge(r, judged, paras, seen) for r in results[:k]]
     ideal = sorted(judged.values(), reverse=True)[:k]
     ndcg = ev.dcg(grades) / ev.dcg(ideal) if ev.dcg(ideal) else 0.0
-    rel = [key for key, g in judged.items() if g >= 2]
-    recall = sum(1 for g in grades if g >= 2) / min(len(rel), k) if rel else 0.0
+    relevant = [key for key, g in judged.items() if g >= 2]
+    recall = sum(1 for g in grades if g >= 2) / min(len(relevant), k) if relevant else 0.0
     rr = next((1 / (i + 1) for i, g in enumerate(grades) if g >= 2), 0.0)
-    return ndcg, recall, rr
+    unjudged = sum(1 for r in results[:k] if not in_pool(ev, r, judged, paras))
+    return ndcg, recall, rr, unjudged
+
+
+def added_judgments(ev, name: str, paras: dict, qrels: dict) -> tuple[dict, dict] | None:
+    """The shared pool with this set's added grades (ADDED/<name>), or None without any."""
+    folder = ADDED / name
+    if not (folder / "qrels.tsv").is_file():
+        return None
+    paras = dict(paras)
+    for line in (folder / "paragraphs.jsonl").read_text("utf-8").splitlines():
+        p = json.loads(line)
+        paras[(p["seed_file"], p["para_key"])] = ev.norm(p["text"])
+    qrels = {qid: dict(judged) for qid, judged in qrels.items()}
+    for line in (folder / "qrels.tsv").read_text("utf-8").splitlines():
+        qid, seed, key, grade = line.split("\t")
+        qrels.setdefault(qid, {})[(seed, key)] = int(grade)
+    return paras, qrels
+
+
+def project(engine, glossary=None):
+    def run(text: str, filters: dict, k: int) -> list[dict]:
+        return search(engine, SearchParams(q=text, filters=filters, limit=k),
+                      glossary=glossary)["results"]
+    return run
+
+
+def judge_set(ev, name: str, qdir: Path, index: Path, a) -> list[tuple[str, list[float]]]:
+    """Every system's mean figures on one query set, printed as a table."""
+    queries, paras, qrels = ev.load(str(qdir))
+    added = added_judgments(ev, name, paras, qrels)
+    reader = IndexReader(index)
+    engine = reader.engine
+    docs = [d for rid in sorted(reader.reports) for d in engine.report_paragraphs(rid)]
+    systems = [("ofsted-search", project(engine))]
+    if a.ablations:
+        systems.append(("  without glossary", project(engine, Glossary([]))))
+    systems += [(p.name, p.search) for p in peers(docs)]
+    ablations = ABLATIONS if a.ablations else []
+    totals = {label: [0.0] * 8 for label, _ in systems}
+    totals.update({"  " + label: [0.0] * 8 for label, _, _ in ablations})
+
+    def figures(results, qid):
+        official = measure(ev, results, qrels[qid], paras, a.k)
+        more = measure(ev, results, added[1][qid], added[0], a.k) if added else (0, 0, 0, 0)
+        return official + more
+
+    for qid, text, filters, _need in queries:
+        chosen = resolve(search(engine, SearchParams(q=text, limit=1))["facets"], filters)
+        rows = {}
+        for label, run in systems:
+            results = run(text, chosen, a.k)
+            rows[label] = figures(results, qid)
+            if a.unjudged and label == "ofsted-search":
+                for rank, r in enumerate(results[:a.k], 1):
+                    if not in_pool(ev, r, qrels[qid], paras):
+                        print(f"  unjudged {qid} #{rank} [{r['shape']}] {r['source']}: "
+                              f"{r['text'][:160]}")
+        for label, constant, value in ablations:
+            saved = getattr(ranking, constant)
+            setattr(ranking, constant, value)
+            try:
+                rows["  " + label] = figures(project(engine)(text, chosen, a.k), qid)
+            finally:
+                setattr(ranking, constant, saved)
+        for label, row in rows.items():
+            totals[label] = [t + v for t, v in zip(totals[label], row)]
+        if a.verbose:
+            print(f"  {qid} {text[:40]:40}" + "".join(f"{row[0]:7.3f}" for row in rows.values()))
+    n = len(queries)
+    print(f"\n{name}: {len(queries)} queries, {len(docs):,} paragraphs of {len(reader.reports)} "
+          f"reports ({index})")
+    print("system".ljust(42) + f"nDCG@{a.k}".rjust(8) + f"recall@{a.k}".rjust(11)
+          + "MRR".rjust(7) + "unjudged".rjust(10)
+          + ("   nDCG +added  recall +added  still" if added else ""))
+    out = []
+    for label, t in totals.items():
+        means = [v / n for v in t]
+        line = (label.ljust(42) + f"{means[0]:8.3f}{means[1]:11.3f}{means[2]:7.3f}"
+                + f"{int(t[3]):6d}/{n * a.k}")
+        if added:
+            line += f"{means[4]:14.3f}{means[5]:14.3f}{int(t[7]):7d}"
+        print(line)
+        out.append((label, means))
+    return out
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--index", type=Path, default=ROOT / "index")
-    ap.add_argument("--eval", type=Path, default=ROOT.parent / "shared" / "eval")
+    ap.add_argument("--index", type=Path, default=ROOT / "index",
+                    help="index of the bundled corpus, for ../shared/eval")
+    ap.add_argument("--scale-index", type=Path,
+                    help="index of ../shared/ofsted-pdfs, for ../shared/eval-scale")
+    ap.add_argument("--set", nargs=3, action="append", default=[],
+                    metavar=("NAME", "QUERIES_DIR", "INDEX"), help="another judged set")
     ap.add_argument("--k", type=int, default=10)
-    ap.add_argument("--verbose", action="store_true", help="one line per query")
+    ap.add_argument("--verbose", action="store_true", help="nDCG of each query, each system")
+    ap.add_argument("--unjudged", action="store_true",
+                    help="print ofsted-search's results that are outside the judged pool")
     ap.add_argument("--ablations", action="store_true",
-                    help="also rank with one engine constant changed at a time")
+                    help="also rank with one part of the ranking switched off at a time")
     a = ap.parse_args()
-    ev = load_evaluator(a.eval)
-    queries, paras, qrels = ev.load(str(a.eval))
-    reader = IndexReader(a.index)
-    engine = reader.engine
-    docs = [d for rid in sorted(reader.reports) for d in engine.report_paragraphs(rid)]
-    baseline = BM25(docs)
-    no_glossary = Glossary([])
-
-    systems = ("ofsted-search", "without glossary", "plain BM25")
-    totals = {s: [0.0, 0.0, 0.0] for s in systems}
-    if a.verbose:
-        print("query".ljust(48) + "".join(s[:16].rjust(18) for s in systems))
-    for qid, text, filters, _ in queries:
-        facets = search(engine, SearchParams(q=text, limit=a.k))["facets"]
-        chosen = resolve(facets, filters)
-        runs = {
-            "ofsted-search": search(engine, SearchParams(q=text, filters=chosen, limit=a.k)),
-            "without glossary": search(engine, SearchParams(q=text, filters=chosen, limit=a.k),
-                                       glossary=no_glossary),
-        }
-        results = {name: run["results"] for name, run in runs.items()}
-        results["plain BM25"] = baseline.search(text, chosen, a.k)
-        row = {}
-        for s in systems:
-            row[s] = score(ev, results[s], qrels[qid], paras, a.k)
-            for i in range(3):
-                totals[s][i] += row[s][i]
-        if a.verbose:
-            print(f"{qid} {text[:44]}".ljust(48)
-                  + "".join(f"{row[s][0]:18.3f}" for s in systems))
-    n = len(queries)
-    if a.ablations:
-        for label, name, value in ABLATIONS:
-            saved = getattr(engine_mod, name)
-            setattr(engine_mod, name, value)
-            try:
-                row = [0.0, 0.0, 0.0]
-                for qid, text, filters, _ in queries:
-                    facets = search(engine, SearchParams(q=text, limit=a.k))["facets"]
-                    res = search(engine, SearchParams(q=text, filters=resolve(facets, filters),
-                                                      limit=a.k))["results"]
-                    for i, v in enumerate(score(ev, res, qrels[qid], paras, a.k)):
-                        row[i] += v
-            finally:
-                setattr(engine_mod, name, saved)
-            systems += (label,)
-            totals[label] = row
-    print(f"{len(docs)} paragraphs, {len(reader.reports)} reports, {n} queries, k={a.k}")
-    print("system".ljust(20) + f"nDCG@{a.k}".rjust(10) + f"recall@{a.k}".rjust(12) + "MRR".rjust(8))
-    for s in systems:
-        nd, rc, rr = (t / n for t in totals[s])
-        print(s.ljust(20) + f"{nd:10.3f}{rc:12.3f}{rr:8.3f}")
+    ev = load_evaluator(SHARED / "eval" / "evaluate.py")
+    sets = [("eval", SHARED / "eval", a.index)]
+    if a.scale_index:
+        sets.append(("eval-scale", SHARED / "eval-scale", a.scale_index))
+    else:
+        print("(no --scale-index: ../shared/eval-scale is left out)")
+    sets += [(name, Path(q), Path(i)) for name, q, i in a.set]
+    for name, qdir, index in sets:
+        judge_set(ev, name, qdir, index, a)
 
 
 if __name__ == "__main__":

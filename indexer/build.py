@@ -216,6 +216,8 @@ def build(corpus: Path, index_dir: Path, show_progress: bool | None = None, jobs
     by the same parser and engine, stay in place: only changed reports are rewritten.
     `full` ignores both and parses and writes everything afresh. `strict` refuses to switch
     in an index that leaves any file out.
+
+    Long because the stages (lock, plan, parse, write, switch) share the summary and the lock.
     """
     corpus, index_dir = Path(corpus), Path(index_dir)
     if not corpus.is_dir():

@@ -129,8 +129,10 @@ def reports(index_dir: Path, as_json: bool):
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, MAX_LIMIT),
               help="Results per page.")
 @click.option("--json", "as_json", is_flag=True, help="Print the search JSON (see README).")
+@click.option("--explain", is_flag=True,
+              help="Show how each result's score is made up (the JSON's `explain`).")
 def search(index_dir, query, authority, section, grade, year, report_type, date_from, date_to,
-           sort, page, limit, as_json):
+           sort, page, limit, as_json, explain):
     """Search the index: paragraphs matching QUERY, best first.
 
     QUERY understands words, "quoted phrases", OR, NOT or -word, +word, (brackets), wildcards
@@ -142,7 +144,8 @@ def search(index_dir, query, authority, section, grade, year, report_type, date_
     params = SearchParams(q=query, filters={
         "authority": list(authority), "section": list(section), "grade": list(grade),
         "year": list(year), "report_type": list(report_type)},
-        date_from=date_from, date_to=date_to, sort=sort, page=page, limit=limit)
+        date_from=date_from, date_to=date_to, sort=sort, page=page, limit=limit,
+        explain=explain)
     try:
         result = search_index(reader.engine, params)
     except SearchError as e:
@@ -179,6 +182,17 @@ def format_results(result: dict) -> list[str]:
         text = html.unescape(re.sub(r"</?mark>", "*", r["snippet"]))
         lines += ["", where, textwrap.fill(text, width=100, initial_indent="  ",
                                             subsequent_indent="  ")]
+        lines += explain_lines(r.get("explain"))
+    return lines
+
+
+def explain_lines(parts: dict | None) -> list[str]:
+    """A result's `explain` as lines: the score, then each part's share."""
+    if not parts:
+        return []
+    lines = [f"  score {parts['score']:g} = {parts['sum']:g} x {parts['shape_weight']:g} "
+             f"({parts['shape']} paragraph)"]
+    lines += [f"    {p['score']:12.4f}  {p['what']}" for p in parts["parts"]]
     return lines
 
 

@@ -20,7 +20,7 @@ FACETS = ("authority", "section", "grade", "year", "report_type")
 # back and dumped, in this order. Missing values are None, never absent.
 DOCUMENT_FIELDS = ("id", "report_id", "source", "authority", "report_type", "inspection_start",
                    "inspection_end", "published", "date", "year", "section", "heading", "grade",
-                   "para_number", "position", "page", "kind", "anchor", "url", "text")
+                   "para_number", "position", "page", "kind", "shape", "anchor", "url", "text")
 
 
 @dataclass
@@ -61,6 +61,7 @@ class Paragraph:
     grade: Optional[str]           # grade of the judgement area the paragraph sits in
     page: Optional[int] = None     # page where the paragraph starts (PDF only)
     kind: str = "paragraph"        # paragraph | bullet | footnote
+    shape: str = "narrative"       # narrative | item | context | footnote (ingest/shape.py)
 
     @property
     def anchor(self) -> str:
@@ -125,7 +126,8 @@ class Report:
         for p in self.paragraphs:
             values = dict(report, id=f"{self.report_id}-{p.position}", section=p.section,
                           heading=p.heading, grade=p.grade, para_number=p.para_number,
-                          position=p.position, page=p.page, kind=p.kind, anchor=p.anchor,
+                          position=p.position, page=p.page, kind=p.kind, shape=p.shape,
+                          anchor=p.anchor,
                           text=p.text)
             docs.append({name: values[name] for name in DOCUMENT_FIELDS})
         return docs

@@ -45,6 +45,7 @@ class SearchParams:
     page: int = 1
     limit: int = 20
     deadline: float | None = None  # a time.monotonic() value; past it, SearchTooSlow
+    explain: bool = False          # each result's score broken into its parts
 
 
 def search(engine: Engine, params: SearchParams, glossary: Glossary | None = None, *,
@@ -75,7 +76,7 @@ def _search(engine: Engine, params: SearchParams, glossary: Glossary | None, sni
     tree, expansions = (glossary or default_glossary()).expand(parsed.tree)
     out = engine.search(tree, filters, date_from=date_from, date_to=date_to, sort=sort,
                         page=page, limit=limit, snippet_chars=300 if snippets else None,
-                        deadline=params.deadline)
+                        deadline=params.deadline, explain=params.explain)
     notices = parsed.notices + out["notices"]
     if not parsed.empty and not out["searched"]:
         notices.append("The query has only very common words (like \"the\" or \"of\"), "

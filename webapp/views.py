@@ -45,10 +45,12 @@ def search_deadline() -> float | None:
 
 
 def search_state(state: SearchState, limit: int = PAGE_SIZE, page: int | None = None,
-               **options) -> dict:
-    """The search JSON for `state`. A query the engine cannot read, or one still running at the
-    deadline, becomes a BadSearch (400) with the search layer's message."""
-    params = replace(state.to_params(limit=limit, page=page), deadline=search_deadline())
+                 explain: bool = False, **options) -> dict:
+    """The search JSON for `state` (with each score's parts when `explain`). A query the engine
+    cannot read, or one still running at the deadline, becomes a BadSearch (400) with the
+    search layer's message."""
+    params = replace(state.to_params(limit=limit, page=page), deadline=search_deadline(),
+                     explain=explain)
     try:
         return search(index().engine, params, **options)
     except BadSearch:
@@ -160,7 +162,10 @@ def api_search():
         limit = request.args.get("limit", str(PAGE_SIZE))
         if not re.fullmatch(r"[0-9]{1,3}", limit) or not 1 <= int(limit) <= API_MAX_LIMIT:
             raise BadSearch(f"limit must be a whole number from 1 to {API_MAX_LIMIT}", "limit")
-        result = search_state(state, limit=int(limit))
+        explain = request.args.get("explain", "0")
+        if explain not in ("0", "1"):
+            raise BadSearch("explain must be 0 or 1", "explain")
+        result = search_state(state, limit=int(limit), explain=explain == "1")
     except BadSearch as e:
         return jsonify({"error": e.message, "parameter": e.field}), 400
     try:

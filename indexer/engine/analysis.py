@@ -2,8 +2,9 @@
 what a word analyses to changes the format version (engine/format.py), so indexes are rebuilt.
 
 Words are lower-cased, stop words dropped, and stemmed with Porter2 (plus the plural of an
-all-consonant acronym: GPs -> GP). The `plain` field keeps words as written, for wildcards and
-spelling suggestions.
+all-consonant acronym: GPs -> GP), except for the sector's words that Porter2 would merge with an
+everyday word of another meaning (STEM_EXCEPTIONS). The `plain` field keeps words as written,
+for wildcards and spelling suggestions.
 """
 from __future__ import annotations
 
@@ -12,9 +13,40 @@ from functools import lru_cache
 
 from ._whoosh import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter, porter2_stem
 
+# Words of children's social care that Porter2 merges with an everyday word meaning something
+# else, and what they stem to instead. Each names a service or concept the reports discuss
+# ("placement sufficiency", "personal adviser", "children's centres", "early help", "permanence",
+# "universal services", "family and friends carers", "timeliness"); the word it would be confused
+# with is an adverb or adjective found in every kind of finding ("sufficiently", "person",
+# "child-centred", "helpful", "permanent staff", "generally", "child-friendly", "relatively").
+# "timeliness" and "timely" are the one pair Porter2 splits that belongs together (and apart
+# from "time").
+STEM_EXCEPTIONS = {
+    "sufficiency": "sufficiency", "sufficiencies": "sufficiency",
+    "careful": "careful", "carefully": "careful",
+    "helpful": "helpful", "helpfully": "helpful",
+    "personal": "personal", "personally": "personal",
+    "permanence": "permanence", "permanency": "permanence",
+    "independence": "independence",
+    "centred": "centred",
+    "emergency": "emergency", "emergencies": "emergency",
+    "universal": "universal", "universally": "universal",
+    "generally": "generally",
+    "friendly": "friendly",
+    "relatively": "relatively",
+    "virtually": "virtually",
+    "shortly": "shortly",
+    "timely": "timely", "timeliness": "timely",
+}
+
+
 @lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
-    """English (Porter2) stemming, plus the plural of an all-consonant acronym: GPs, SCRs."""
+    """English (Porter2) stemming, plus the plural of an all-consonant acronym (GPs, SCRs),
+    except for STEM_EXCEPTIONS."""
+    exception = STEM_EXCEPTIONS.get(word)
+    if exception is not None:
+        return exception
     if len(word) > 2 and word.endswith("s") and not re.search(r"[aeiouy]", word[:-1]):
         return word[:-1]
     return porter2_stem(word)

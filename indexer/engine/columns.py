@@ -1,4 +1,4 @@
-"""Reading an open generation's per-document values (facets, report, date, position) out of
+"""Reading an open generation's per-document values (facets, report, date, shape, position) out of
 Whoosh's column store into a DocTable (engine/doctable.py)."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from .doctable import DocTable
 def read_table(reader) -> DocTable:
     live = [d for d in range(reader.doc_count_all()) if not reader.is_deleted(d)]
     return DocTable(reader.doc_count_all(), live,
-                    {name: _column(reader, name, "") for name in FACETS + ("report_id", "date")},
+                    {name: _column(reader, name, "") for name in FACETS + ("report_id", "date", "shape")},
                     _column(reader, "position", 0), FACETS)
 
 

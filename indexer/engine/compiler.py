@@ -25,10 +25,11 @@ def _words_query(toks: list[str], boost: float = 1.0):
     """A word (one token) or a phrase (several), in the text or the heading."""
     if not toks:
         return None
+    heading = ranking.HEADING_WEIGHT
     if len(toks) == 1:
-        parts = [query.Term("text", toks[0]), query.Term("heading", toks[0])]
+        parts = [query.Term("text", toks[0]), query.Term("heading", toks[0], boost=heading)]
     else:
-        parts = [query.Phrase("text", toks), query.Phrase("heading", toks)]
+        parts = [query.Phrase("text", toks), query.Phrase("heading", toks, boost=heading)]
     return query.Or(parts, boost=boost)
 
 

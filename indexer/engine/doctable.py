@@ -81,6 +81,19 @@ class DocTable:
         self.distinct = {f: [v for v in self.columns[f].names if v] for f in facets}
         self._orders: dict = {}  # sort orders, worked out on first use
 
+    def weighted(self, scores: dict[int, float], weights: dict[str, float],
+                 column: str = "shape") -> dict[int, float]:
+        """Each document's score times the weight of its value in `column` (1 for a value not
+        in `weights`, or when the index has no such column)."""
+        col = self.columns.get(column)
+        if col is None:
+            return scores
+        factors = [weights.get(name, 1.0) for name in col.names]
+        if all(f == 1.0 for f in factors):
+            return scores
+        codes = col.codes
+        return {d: v * factors[codes[d]] for d, v in scores.items()}
+
     def select(self, matched: Iterable[int], selected: dict[str, set[str]],
                date_from: str | None, date_to: str | None) -> tuple[int, dict, dict]:
         """Filters and counts for a set of matches.

@@ -1,15 +1,27 @@
 """Ranking constants: how a query's parts are weighed against each other. Read by the compiler
 at search time, so changing one needs no rebuild (it is not part of the index format).
 
+A paragraph's score is
+
+    SHAPE_PRIOR[its shape] x (word tiers + BM25F + proximity)
+
 Each word the user typed is a "slot" weighted by its rarity (idf, relative to the query's rarest
 word); a paragraph gets WORD_BONUS x weight for every slot it matches, on top of its BM25F
-score: paragraphs matching every word rank first, a paragraph missing a common word ranks above
-one missing a rare word, and BM25F orders paragraphs that match the same words. The heading's
-weight is fixed when the index is written (engine/schema.py HEADING_BOOST).
+score (text, and the heading, whose weight is fixed when the index is written:
+engine/schema.py HEADING_BOOST). WORD_BONUS is a few times what BM25F pays one rare word, so
+missing the query's rare word costs more than any BM25F can make up, while missing a common one
+("children", "care": weight near MIN_WORD_WEIGHT) costs about what one good match of another
+word earns. The shape prior then weighs the whole score by what the paragraph is
+(ingest/shape.py): it is a multiplier, so it moves a statistic below findings that match as
+many words, and below findings missing a common word, but not below paragraphs missing the
+query's point.
 """
 
-WORD_BONUS = 10000.0      # per query word matched, times the word's weight (below): far
-                          # larger than any BM25F score, so it decides the order first
+WORD_BONUS = 30.0         # per query word matched, times the word's weight (below); a rare
+                          # word's BM25F in the text of an average paragraph is about 7 once,
+                          # 9 twice (idf about 7 at 47,000 paragraphs)
+HEADING_WEIGHT = 1.0      # a heading word's BM25F, times this (the index already counts it
+                          # HEADING_BOOST times)
 MIN_WORD_WEIGHT = 0.1     # the weight of a word found everywhere; the rarest word weighs 1
 EXPANSION_WEIGHT = 0.6    # a glossary synonym scores this much of the word typed
 RELATED_WEIGHT = 0.25     # a glossary `related` term
@@ -19,3 +31,9 @@ PROXIMITY_WEIGHT = 0.5    # two adjacent query words found within PROXIMITY_SLOP
                           # much of one word's score (the pair scores as two words)
 PROXIMITY_SLOP = 4
 MAX_WILDCARD_TERMS = 300  # words one wildcard may expand to; "co*" matches thousands
+
+# What a paragraph is (ingest/shape.py) weighs its whole score (engine/searching.py _match): a
+# finding in sentences counts fully; a short list item (a strength, a weakness, a "what needs
+# to improve" point) names a topic more than it discusses it; a statistic about the area, a
+# label and its value or a line about the inspection itself mentions the words in passing.
+SHAPE_PRIOR = {"narrative": 1.0, "item": 0.9, "context": 0.5, "footnote": 0.5}

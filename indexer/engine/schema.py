@@ -1,8 +1,8 @@
 """The schema: how each field of a paragraph document (indexer.model.DOCUMENT_FIELDS) is held.
 Part of the index format (engine/format.py): changing it rebuilds every index.
 
-Facets, the report id and the date are exact, sortable values (facet counts and filters read
-their columns); the heading and text are analysed, the text with positions for phrases; `plain`
+Facets, the report id, the date and the paragraph's shape are exact, sortable values (facet
+counts, filters and the ranking's shape prior read their columns); the heading and text are analysed, the text with positions for phrases; `plain`
 holds the words as written; everything else is only stored, to be shown.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ from .analysis import plain_analyzer, stemming_analyzer
 # posting by it as the index is written, so it is part of the format, not a ranking constant.
 HEADING_BOOST = 2.0
 
-SORTABLE = FACETS + ("report_id", "date")   # exact values, read as columns
+SORTABLE = FACETS + ("report_id", "date", "shape")   # exact values, read as columns
 TEXT_AS_STRING = SORTABLE + ("para_number",)  # stored as text whatever their type
 
 

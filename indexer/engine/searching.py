@@ -2,9 +2,10 @@
 query tree, filters) and get plain dicts back; nothing outside indexer/engine/ sees Whoosh.
 
 A search runs in stages: compile the query (compiler.py) -> score every match a posting list at
-a time (executor.py) -> apply the top-level required and excluded items -> facet filters, dates
-and counts as bitmaps (doctable.py) -> the page, in the order asked for -> stored fields and
-snippets (highlight.py). Whoosh's own top-N collection is not used: in 2.7.4 it loses matches
+a time (executor.py) -> weigh each score by the paragraph's shape (ranking.SHAPE_PRIOR, in
+_match) -> apply the top-level required and excluded items -> facet filters, dates and counts
+as bitmaps (doctable.py) -> the page, in the order asked for -> stored fields and snippets
+(highlight.py), and each score's parts when asked (explain.py). Whoosh's own top-N collection is not used: in 2.7.4 it loses matches
 when it prunes a matcher tree holding phrases, and its Require matcher collects documents
 outside the filter (tests/engine/test_search.py guards both).
 """
@@ -19,12 +20,13 @@ from typing import Iterable, Optional
 
 from ..model import FACETS
 from ..query.language import Group
-from . import clock
+from . import clock, ranking
 from ._whoosh import index
 from .columns import read_table
 from .compiler import Compiler
 from .doctable import DocTable, members
 from .executor import Executor, whoosh_scores
+from .explain import explain as explain_scores
 from .highlight import Highlight
 from .postings import Lengths
 from .schema import stored_document
@@ -113,13 +115,15 @@ class Engine:
     def search(self, tree: Group, filters: dict[str, list[str]] | None = None,
                date_from: str | None = None, date_to: str | None = None,
                sort: str = "relevance", page: int = 1, limit: int = 20,
-               snippet_chars: int | None = 300, deadline: float | None = None) -> dict:
+               snippet_chars: int | None = 300, deadline: float | None = None,
+               explain: bool = False) -> dict:
         """Search with a parsed (and glossary-expanded) query tree.
 
         `filters` maps a facet to the values selected (OR within a facet, AND across facets,
         case-insensitive); `date_from`/`date_to` are ISO date prefixes, inclusive. Facet counts
         cover every match; each facet's counts ignore that facet's own selection. Raises
-        TimeLimitExceeded once time.monotonic() passes `deadline`.
+        TimeLimitExceeded once time.monotonic() passes `deadline`. With `explain`, each result
+        of a scored query carries its score broken into its parts (engine/explain.py).
         """
         table = self.table
         compiler, compiled = self._compile(tree)
@@ -141,6 +145,10 @@ class Engine:
         hits = (self._page(kept, matched, scores if compiler.scored else None, sort, start, limit)
                 if start < total else [])
         results = self._results(hits, report_hits, compiler.highlight, snippet_chars, deadline)
+        parts = (self._explain(compiled, [d for d, _ in hits], deadline)
+                 if explain and compiler.scored else {})
+        for (docnum, _), result in zip(hits, results):
+            result["explain"] = parts.get(docnum)
         return {"total": total, "reports": len(report_hits), "results": results,
                 "facets": table.facet_rows(counts, selected), "searched": searched,
                 "notices": compiler.notices}
@@ -148,7 +156,12 @@ class Engine:
     def _match(self, compiler: Compiler, compiled, deadline: float | None
                ) -> tuple[set[int], dict[int, float]]:
         """Every document the query matches, and the scores of the scored ones. One pass scores
-        every match (block-quality skipping is unsafe with the word bonus)."""
+        every match (block-quality skipping is unsafe with the word bonus).
+
+        THE SHAPE PRIOR is applied here and only here, to the executor's and the reference's
+        scores alike: each match's score is multiplied by ranking.SHAPE_PRIOR of its paragraph's
+        shape (a column; ingest/shape.py), a number in (0, 1]. A bound on a match's score is
+        therefore the bound on the compiled query's score times max(SHAPE_PRIOR.values())."""
         run = self._executor(deadline)
         if not compiler.scored:
             return _constrained(run, compiler, set(self.table.live)), {}
@@ -157,6 +170,7 @@ class Engine:
                 scores = whoosh_scores(self._searcher(), compiled, deadline)
         else:
             scores = run.run(compiled)
+        scores = self.table.weighted(scores, ranking.SHAPE_PRIOR)
         return _constrained(run, compiler, set(scores)), scores
 
     def _page(self, kept: set[int], matched: set[int], scores: dict[int, float] | None,
@@ -192,6 +206,12 @@ class Engine:
                               if snippet_chars else None)
             out.append(doc)
         return out
+
+    def _explain(self, compiled, docnums: list[int], deadline: float | None) -> dict[int, dict]:
+        shape = self.table.columns.get("shape")
+        shapes = {d: shape.names[shape.codes[d]] for d in docnums} if shape else {}
+        return explain_scores(self._executor(deadline), compiled, docnums, shapes,
+                              ranking.SHAPE_PRIOR)
 
     def count(self, tree: Group, deadline: float | None = None) -> int:
         """How many paragraphs a query matches, without filters (for "did you mean")."""

@@ -13,6 +13,7 @@ from .metadata import extract_metadata
 from ..model import Judgement, Paragraph, Report, SourceText
 from .sections import CONTAINERS, SectionTracker, heading_key as _key, section_for
 from .segment import Block, contents_entries, segment
+from .shape import paragraph_shape
 from .sources import UnreadableSource, read_bytes, read_source
 from .sources.sidecar import parse_sidecar, read_sidecar_bytes, sidecar_path
 
@@ -95,15 +96,17 @@ def paragraphs_from_blocks(blocks: list[Block], judgements: list[Judgement] | No
             tracker.grade_line(block.grade, block.area, block.text or None)
         elif block.kind in PROSE and block.text:
             heading, section, grade = tracker.paragraph(block.para_number is not None)
+            heading = block.label or heading
             paragraphs.append(Paragraph(
                 text=block.text,
                 position=len(paragraphs),
                 para_number=block.para_number,
-                heading=block.label or heading,
+                heading=heading,
                 section=section,
                 grade=grade,
                 page=block.page,
                 kind=block.kind,
+                shape=paragraph_shape(block.text, block.kind, section, heading),
             ))
     return paragraphs
 

@@ -277,8 +277,8 @@ TOP_KEYS = {"query", "total", "reports", "page", "pages", "limit", "sort", "filt
             "date_from", "date_to", "results", "facets", "expansions", "suggestion", "notices"}
 RESULT_KEYS = {"id", "report_id", "source", "authority", "report_type", "inspection_start",
                "inspection_end", "published", "date", "year", "section", "heading", "grade",
-               "para_number", "position", "page", "kind", "anchor", "url", "text", "snippet",
-               "score", "report_hits"}
+               "para_number", "position", "page", "kind", "shape", "anchor", "url", "text",
+               "snippet", "score", "report_hits", "explain"}
 
 
 def test_json_shape_is_stable(small):

@@ -1,0 +1,46 @@
+"""The sector's words Porter2 would merge with everyday words (analysis.STEM_EXCEPTIONS) are
+kept apart, in the index and in queries alike, on the seed index."""
+import re
+
+import pytest
+
+from indexer.engine.analysis import STEM_EXCEPTIONS, stem, tokens
+from indexer.search import SearchParams, search
+
+
+@pytest.mark.parametrize("sector, everyday", [
+    ("sufficiency", "sufficiently"), ("personal", "person"), ("centres", "centred"),
+    ("help", "helpful"), ("care", "carefully"), ("permanence", "permanent"),
+    ("universal", "university"), ("general", "generally"), ("relatives", "relatively"),
+    ("friends", "friendly"), ("emergency", "emerging"),
+])
+def test_sector_words_no_longer_share_a_stem_with_everyday_words(sector, everyday):
+    assert stem(sector) != stem(everyday)
+
+
+def test_timeliness_and_timely_are_one_word_and_not_time():
+    assert stem("timeliness") == stem("timely") != stem("time")
+
+
+def test_exceptions_are_whole_lower_case_words():
+    # the analyzer lower-cases before stemming, so an entry with a capital would never match
+    assert all(w == w.lower() and w.isalpha() for w in STEM_EXCEPTIONS)
+    assert tokens("Placement Sufficiency") == ["placement", "sufficiency"]
+
+
+def paragraphs(reader, q, limit=100):
+    return search(reader.engine, SearchParams(q=q, limit=limit))["results"]
+
+
+def test_sufficiency_finds_sufficiency_not_sufficiently(seed_reader):
+    found = paragraphs(seed_reader, "sufficiency")
+    assert found
+    for r in found:
+        assert re.search(r"sufficienc", (r["text"] + " " + (r["heading"] or "")), re.I), r["text"]
+    assert "<mark>sufficiently</mark>" not in " ".join(r["snippet"] for r in found)
+
+
+def test_timeliness_finds_paragraphs_saying_timely(seed_reader):
+    found = paragraphs(seed_reader, "timeliness")
+    assert any(re.search(r"\btimely\b", r["text"], re.I)
+               and not re.search(r"timeliness", r["text"], re.I) for r in found)
