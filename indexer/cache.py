@@ -18,7 +18,7 @@ from .model import Report
 PACKAGE = Path(__file__).resolve().parent
 # Modules that do not affect what a file parses into; changing them keeps the cache.
 NOT_PARSING = {"build.py", "cache.py", "cli.py", "engine.py", "search.py", "store.py", "doctable.py",
-               "glossary.py", "query.py", "snippets.py", "__init__.py"}
+               "glossary.py", "query.py", "snippets.py", "integrity.py", "__init__.py"}
 NOT_PARSING_DATA = {"glossary.toml"}  # read at search time only
 
 
