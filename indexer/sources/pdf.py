@@ -22,15 +22,35 @@ PAGE_BREAK = "\f"
 
 def read_pdf(path: Path, data: bytes) -> SourceText:
     pdf = open_pdf(data)
+    lost: list[tuple[int, str]] = []  # (page number, why) of the pages that cannot be read
     try:
-        pages = [read_page(pdf[i], i + 1) for i in range(len(pdf))]
+        pages = []
+        for i in range(len(pdf)):
+            try:
+                pages.append(read_page(pdf[i], i + 1))
+            except UnreadableSource:
+                raise  # the build's time limit, not a page's fault
+            except Exception as e:  # one damaged page costs that page, not the report
+                lost.append((i + 1, f"{type(e).__name__}: {e}"))
+                pages.append(Page(i + 1, 0.0, 0.0, []))  # kept empty: page numbers stay right
     finally:
         pdf.close()
+    if len(lost) == len(pages):
+        raise UnreadableSource(f"broken PDF: no page could be read ({lost[0][1]})")
     if not any(page.lines for page in pages):
         raise UnreadableSource("no text in the PDF (a scan without a text layer?)")
     # The document-information Title is left out: in Ofsted's PDFs it is the Word template's or
     # the draft's name ("Template  Report template", "Norfolk - draft report").
-    return SourceText(text=layout_text(pages), paged=True)
+    return SourceText(text=layout_text(pages), paged=True,
+                      info={"notes": [lost_pages_note(lost, len(pages))]} if lost else {})
+
+
+def lost_pages_note(lost: list[tuple[int, str]], total: int) -> str:
+    """The caveat for the build summary: which pages were left out, and why."""
+    numbers = ", ".join(str(n) for n, _ in lost)
+    reasons = sorted({why for _, why in lost})
+    return (f"{len(lost)} of {total} pages could not be read and were left out: "
+            f"page{'s' if len(lost) > 1 else ''} {numbers} ({'; '.join(reasons[:3])})")
 
 
 def open_pdf(data: bytes) -> pdfium.PdfDocument:
