@@ -119,3 +119,26 @@ def test_a_real_15_page_report_with_page_8_damaged_keeps_its_other_14_pages(tmp_
     pages = {p["page"] for r in reader.reports for p in reader.engine.report_paragraphs(r)}
     assert 8 not in pages and len(pages - {8}) >= 12  # the text of the other pages is there
     assert whole.text.count("\f") == 14  # the undamaged file reads all 15 pages
+
+
+def test_lost_pages_are_named_as_ranges(report_pdf):
+    source = read_pdf(Path("x.pdf"), report_pdf(8, broken=[2, 3, 4, 7]))
+    assert "4 of 8 pages could not be read and were left out: pages 2-4, 7 " in \
+        source.info["notes"][0]
+
+
+def test_a_page_tree_claiming_a_million_pages_is_not_tried_page_by_page(report_pdf,
+                                                                         monkeypatch):
+    # /Count says a million pages: trying each one pdfium cannot load would take a minute.
+    import pypdfium2 as pdfium
+    tried = []
+    real = pdfium.PdfDocument.get_page
+    monkeypatch.setattr(pdfium.PdfDocument, "get_page",
+                        lambda self, i: tried.append(i) or real(self, i))
+    data = report_pdf(3).replace(b"/Count 3", b"/Count 1000000")
+    source = read_pdf(Path("x.pdf"), data)
+    [note] = source.info["notes"]
+    assert note.startswith("999997 of 1000000 pages could not be read and were left out: "
+                           "pages 4-1000000 ")
+    assert len(tried) < 100
+    assert source.text.count("\f") == 2  # the three real pages, no empty ones after them
