@@ -293,7 +293,10 @@ def build(corpus: Path, index_dir: Path, show_progress: bool | None = None, jobs
         todo = [f for f in files if cache.get(f.report_id) is None]
         try:
             for report_id, result in parse_files(todo, corpus, jobs, progress).items():
-                cache.put(report_id, result)
+                try:
+                    cache.put(report_id, result)
+                except UnicodeEncodeError as e:  # a reader let through text UTF-8 cannot hold
+                    cache.put(report_id, f"text that cannot be stored ({e.reason})")
         except OSError as e:
             raise _disk_full(e, index_dir) or e
         summary.parsed = len(todo)

@@ -7,6 +7,7 @@ every way a file can fail to be a usable PDF into UnreadableSource, and assemble
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -54,7 +55,10 @@ def read_pdf(path: Path, data: bytes) -> SourceText:
         raise UnreadableSource("no text in the PDF (a scan without a text layer?)")
     # The document-information Title is left out: in Ofsted's PDFs it is the Word template's or
     # the draft's name ("Template  Report template", "Norfolk - draft report").
-    return SourceText(text=layout_text(pages), paged=True,
+    # A damaged font or stream can decode to lone UTF-16 surrogates, which no UTF-8 file (the
+    # cache, the index) can hold: they become U+FFFD like any undecodable character.
+    text = re.sub("[\ud800-\udfff]", "\ufffd", layout_text(pages))
+    return SourceText(text=text, paged=True,
                       info={"notes": [lost_pages_note(lost, total, reasons)]} if lost else {})
 
 

@@ -142,3 +142,61 @@ def test_a_page_tree_claiming_a_million_pages_is_not_tried_page_by_page(report_p
                            "pages 4-1000000 ")
     assert len(tried) < 100
     assert source.text.count("\f") == 2  # the three real pages, no empty ones after them
+
+
+def pdf_mapping_a_to(unicode_hex: bytes) -> bytes:
+    """A one-page PDF whose font's ToUnicode map reads the letter "A" as `unicode_hex`: what a
+    damaged font or stream gives pdfium, e.g. half of a UTF-16 surrogate pair."""
+    cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /X def "
+            b"1 begincodespacerange <00> <FF> endcodespacerange 1 beginbfchar <41> <"
+            + unicode_hex + b"> endbfchar endcmap CMapName currentdict /CMap defineresource pop "
+            b"end end")
+    content = (b"BT /F1 11 Tf 72 700 Td (Halton: inspectors found A practice with children in "
+               b"care.) Tj ET")
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << "
+               b"/F1 4 0 R >> >> /Contents 5 0 R >>",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>",
+               b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+               b"<< /Length %d >>\nstream\n" % len(cmap) + cmap + b"\nendstream"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_text_decoding_to_a_lone_surrogate_is_indexed_with_a_replacement_character(tmp_path):
+    # Found by benchmarks/fuzz_pdfs.py: a flipped byte made pdfium decode a lone surrogate,
+    # which UTF-8 cannot encode, and writing the parse cache stopped the whole build.
+    source = read_pdf(Path("x.pdf"), pdf_mapping_a_to(b"D800"))
+    assert "found \ufffd practice" in source.text
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "odd.pdf").write_bytes(pdf_mapping_a_to(b"DC00"))
+    summary = build(corpus, tmp_path / "index", show_progress=False, jobs=1)
+    assert summary.reports == 1 and summary.skipped == []
+    assert hits(tmp_path / "index", "practice")
+
+
+def test_a_report_whose_text_cannot_be_stored_costs_only_itself(tmp_path, corpus, monkeypatch):
+    # Should a reader ever let such text through again, the build skips that file and goes on.
+    from indexer import build as build_mod
+    real = build_mod._parse_in_worker
+
+    def parse(path, corpus_dir):
+        report = real(path, corpus_dir)
+        if path.endswith(sorted(p.name for p in corpus.glob("*.txt"))[0]):
+            report.paragraphs[0].text += "\udc00"
+        return report
+    monkeypatch.setattr(build_mod, "_parse_in_worker", parse)
+    summary = build(corpus, tmp_path / "index", show_progress=False, jobs=1)
+    assert summary.reports == 4
+    [(name, why)] = summary.skipped
+    assert "cannot be stored" in why
