@@ -168,12 +168,13 @@ class IndexReader:
 
     def _damaged_instead(self, generation: Path) -> Snapshot:
         """What to serve while `current` points at a damaged generation: the snapshot already
-        open, else (with `fallback`) the newest other complete generation that verifies."""
+        open, else (with `fallback`) the newest older complete generation that verifies (a
+        newer one is a build still checking its work)."""
         if self._snapshot is not None and self.fallback:
             return self._snapshot
         if self.fallback:
             for other in sorted(self.index_dir.glob("gen-*"), reverse=True):
-                if other.name == generation.name or other.name in self._damaged:
+                if other.name >= generation.name or other.name in self._damaged:
                     continue
                 if integrity.sealed_files(integrity.read_manifest(other)) is None:
                     continue  # unfinished (a build in progress) or from before seals
