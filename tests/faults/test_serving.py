@@ -100,3 +100,24 @@ def test_an_unexpected_error_on_a_whole_index_is_still_a_500(index_dir, corpus, 
     assert client.get("/search?q=care").status_code == 500
     monkeypatch.undo()
     assert client.get("/search?q=care").status_code == 200
+
+
+def test_a_server_lets_go_of_the_previous_generation_after_a_switch(index_dir, corpus,
+                                                                    monkeypatch):
+    # Its engine sits in reference cycles: without a full collection a server switched a few
+    # times held every generation's tables (the soak's memory growth).
+    import gc
+    import weakref
+    monkeypatch.setattr(store, "COLLECT_AFTER", 0)  # no grace period for requests still on it
+    client = client_for(index_dir, corpus)
+    assert total(client, "care") > 0
+    old = weakref.ref(client.application.extensions["index_reader"].snapshot().engine)
+    gc.disable()  # only the reader's own collection may free it
+    try:
+        add_report(corpus)
+        build(corpus, index_dir, show_progress=False, jobs=1, full=True)
+        assert total(client, "zephyrwidget") == 1  # switched
+        assert total(client, "care") > 0
+        assert old() is None
+    finally:
+        gc.enable()
