@@ -8,8 +8,10 @@ switched underneath, watching errors, latency over time and each process's memor
 Builds the index of --pdfs first (unless --index names one already built from them), starts the
 server on 127.0.0.1 at a free port, and runs --clients client threads for --minutes (bounded:
 at most 400,000 requests in all, and never past 1.5 times --minutes). Meanwhile it runs
-`ofsted-search build --full` --rebuilds times, evenly spaced, one after the other; each writes
-and switches in a whole new generation. It records every request's status and latency, the
+--rebuilds builds, evenly spaced, one after the other, each switching in a new generation: by
+default (`--plan changed,full,changed`) the first removes 10 reports from the corpus (a private
+copy of --pdfs) and the last puts them back, incremental builds that copy the live generation and
+rewrite what changed, and the second is `build --full`, which writes a whole new one. It records every request's status and latency, the
 resident memory (VmRSS) of the server's processes every 10 s, and which generation each worker
 has mapped at the end. Prints a JSON report and writes it to OUT/soak.json.
 """
@@ -95,7 +97,9 @@ def main() -> None:
     ap.add_argument("--pdfs", type=Path, default=ROOT.parent / "shared" / "ofsted-pdfs")
     ap.add_argument("--minutes", type=float, default=10.0)
     ap.add_argument("--clients", type=int, default=4)
-    ap.add_argument("--rebuilds", type=int, default=3)
+    ap.add_argument("--plan", default="changed,full,changed",
+                    help="the rebuilds, in order: 'full' (build --full) or 'changed' (10 reports "
+                         "removed, or put back, then a build)")
     ap.add_argument("--processes", type=int, default=default_processes())
     ap.add_argument("--index", type=Path, default=None)
     ap.add_argument("--window", type=float, default=60.0, help="seconds per latency window")
@@ -103,17 +107,22 @@ def main() -> None:
     args = ap.parse_args()
     exe = [sys.executable, "-m", "indexer.cli"]
 
+    plan = args.plan.split(",")
     work = Path(tempfile.mkdtemp(prefix="soak-"))
+    corpus = work / "corpus"
+    shutil.copytree(args.pdfs, corpus)  # a copy: the plan removes and restores reports
+    moved = sorted(corpus.rglob("*.pdf"))[::51][:10]
     index_dir = args.index or work / "index"
-    if store.current_generation(index_dir) is None:
-        print(f"building {index_dir} ...", file=sys.stderr)
-        subprocess.run(exe + ["build", "--index", str(index_dir), "--corpus", str(args.pdfs)],
-                       check=True, stdout=subprocess.DEVNULL)
+    # The index must have been built from this copy (its paths); one given by --index is reused
+    # with its cache, so building it here again only re-reads the copy's files.
+    print(f"building {index_dir} ...", file=sys.stderr)
+    subprocess.run(exe + ["build", "--index", str(index_dir), "--corpus", str(corpus)],
+                   check=True, stdout=subprocess.DEVNULL)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = open(work / "server.log", "w")
     server = subprocess.Popen(exe + ["serve", "--index", str(index_dir), "--corpus",
-                                     str(args.pdfs), "--port", str(port), "--processes",
+                                     str(corpus), "--port", str(port), "--processes",
                                      str(args.processes)],
                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
@@ -178,19 +187,33 @@ def main() -> None:
                         done.set()
 
         def rebuild():
-            for k in range(1, args.rebuilds + 1):
-                at = t0 + duration * k / (args.rebuilds + 1)
+            removed = False
+            for k, how in enumerate(plan, 1):
+                at = t0 + duration * k / (len(plan) + 1)
                 while time.monotonic() < at and not done.is_set():
                     time.sleep(0.5)
                 if done.is_set():
                     break
                 before = store.current_generation(index_dir)
                 start = time.monotonic()
-                proc = subprocess.run(exe + ["build", "--full", "--json", "--index",
-                                             str(index_dir), "--corpus", str(args.pdfs)],
+                if how == "changed":  # hidden files are not part of the corpus
+                    for path in moved:
+                        hidden = path.with_name("." + path.name)
+                        os.rename(*((path, hidden) if not removed else (hidden, path)))
+                    removed = not removed
+                proc = subprocess.run(exe + ["build", "--json", "--index", str(index_dir),
+                                             "--corpus", str(corpus)]
+                                      + (["--full"] if how == "full" else []),
                                       capture_output=True, text=True)
                 after = store.current_generation(index_dir)
-                builds.append({"started_s": round(start - t0, 1),
+                try:
+                    summary = json.loads(proc.stdout)
+                except ValueError:
+                    summary = {"error": proc.stderr[-500:]}
+                builds.append({"how": how, "reports": summary.get("reports"),
+                               "error": summary.get("error"),
+                               "build_seconds": summary.get("seconds"),
+                               "started_s": round(start - t0, 1),
                                "seconds": round(time.monotonic() - start, 1),
                                "exit": proc.returncode,
                                "switched": bool(after and before and after != before),
