@@ -56,14 +56,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def rss_kib(pid: int) -> int | None:
+def rss_kib(pid: int) -> dict | None:
+    """VmRSS, and its parts: RssAnon (the heap) and RssFile (mapped files: the index's segments,
+    shared page cache)."""
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
+        status = Path(f"/proc/{pid}/status").read_text().splitlines()
     except OSError:
         return None
-    return None
+    out = {line.split(":")[0]: int(line.split()[1]) for line in status
+           if line.split(":")[0] in ("VmRSS", "RssAnon", "RssFile")}
+    return out or None
 
 
 def children(pid: int) -> list[int]:
@@ -261,18 +263,27 @@ def main() -> None:
                                         and w <= b["started_s"] + b["seconds"] for b in builds)})
         w += args.window
     errors = [r for r in results if r[2] != 200]
+    # A report removed by a rebuild is a 404 for a client holding its id from before: right.
+    server_errors = [r for r in results if r[2] >= 500 or r[2] < 0]
     mem = {}
     for pid, samples in memory.items():
         values = [v for _, v in samples if v]
         if values:
+            rss = [v["VmRSS"] for v in values]
             mem[str(pid)] = {"role": "main" if pid == server.pid else "worker",
-                             "start_mib": round(values[0] / 1024), "end_mib": round(values[-1] / 1024),
-                             "peak_mib": round(max(values) / 1024),
-                             "growth_pct": round(100 * (values[-1] / values[0] - 1), 1)}
+                             "start_mib": round(rss[0] / 1024), "end_mib": round(rss[-1] / 1024),
+                             "peak_mib": round(max(rss) / 1024),
+                             "growth_pct": round(100 * (rss[-1] / rss[0] - 1), 1),
+                             "anon_start_end_mib": [round(values[0].get("RssAnon", 0) / 1024),
+                                                    round(values[-1].get("RssAnon", 0) / 1024)],
+                             "file_start_end_mib": [round(values[0].get("RssFile", 0) / 1024),
+                                                    round(values[-1].get("RssFile", 0) / 1024)],
+                             "samples_mib": [(t, round(v["VmRSS"] / 1024)) for t, v in samples
+                                             if v]}
     ok = [r[1] for r in results if r[2] == 200]
     report = {
         "minutes": args.minutes, "clients": args.clients, "processes": args.processes,
-        "requests": len(results), "errors": len(errors),
+        "requests": len(results), "errors": len(errors), "server_errors": len(server_errors),
         "error_examples": [f"{r[2]} {r[3]}" for r in errors[:10]],
         "p50_ms": round(1000 * statistics.median(ok)) if ok else None,
         "p95_ms": round(1000 * percentile(ok, 0.95)) if ok else None,

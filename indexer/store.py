@@ -11,6 +11,8 @@ complete, so killing a build at any moment leaves the previous index intact; rea
 """
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import fcntl
 import gc
 import json
@@ -35,6 +37,16 @@ LOCK_FILE = ".build.lock"
 
 
 COLLECT_AFTER = 15  # seconds after a switch before the previous generation is collected
+
+
+def _release_freed_memory() -> None:
+    """Hand the memory of freed tables back to the system. glibc keeps freed blocks below the
+    top of its heap for reuse: without this a server's RSS grew by a generation's tables
+    (about 70 MB at full scale) at some switches, though nothing was still using them."""
+    try:
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
 
 
 class IndexMissing(Exception):
@@ -138,6 +150,7 @@ class IndexReader:
                 # times kept every generation's tables (about 300 MB each at full scale).
                 self._collect_at = None
                 gc.collect()
+                _release_freed_memory()
             return snap
         if generation.name in self._damaged and snap is not None and self.fallback:
             return snap
