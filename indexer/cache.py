@@ -64,7 +64,11 @@ class ExtractionCache:
         target = self._path(report_id, kind)
         # Write-then-rename: a build killed mid-write never leaves a truncated entry behind.
         tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+        try:
+            tmp.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+        except BaseException:  # a full disk, text UTF-8 cannot hold: leave nothing behind
+            tmp.unlink(missing_ok=True)
+            raise
         os.replace(tmp, target)
 
     def prune(self, keep: set[str]) -> None:

@@ -7,12 +7,13 @@ import os
 import re
 import sys
 import textwrap
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from . import build as build_mod
-from . import store
+from . import integrity, store
 from .search import MAX_LIMIT, SORTS, SearchError, SearchParams, search as search_index
 
 DEFAULT_INDEX = "index"
@@ -46,7 +47,11 @@ def cli():
               help="Processes that parse files in parallel [default: one per core].")
 @click.option("--wait", is_flag=True,
               help="If another build is running, wait for it instead of refusing.")
-def build(index_dir: Path, corpus: Path, full: bool, strict: bool, jobs: int | None, wait: bool):
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the summary as JSON on standard output (counts, skipped files and "
+                   "caveats with reasons, timings; an \"error\" when the build failed).")
+def build(index_dir: Path, corpus: Path, full: bool, strict: bool, jobs: int | None, wait: bool,
+          as_json: bool):
     """Bring the index up to date with every supported file under the corpus folder.
 
     Only new or changed files are parsed (parsed reports are cached by content hash) and, when
@@ -54,30 +59,62 @@ def build(index_dir: Path, corpus: Path, full: bool, strict: bool, jobs: int | N
     the live one and switched in only when complete: a failed or killed build leaves the previous
     index searchable. Files that cannot be read are named with the reason and skipped; the build
     still succeeds (status 0) unless --strict is given or no file could be indexed;
-    then it exits 1 and the live index stays as it was.
+    then it exits 1 and the live index stays as it was. So does a build that fills the disk or
+    whose new index fails its own check (see `ofsted-search check`).
     """
-    _run_build(corpus, index_dir, full=full, jobs=jobs, wait=wait, strict=strict)
+    _run_build(corpus, index_dir, as_json=as_json, full=full, jobs=jobs, wait=wait,
+               strict=strict)
 
 
-def _run_build(corpus: Path, index_dir: Path, **options) -> None:
+def _run_build(corpus: Path, index_dir: Path, as_json: bool = False, **options) -> None:
     """Build, print the summary, and turn the build's refusals into a message and exit 1."""
     try:
         summary = build_mod.build(corpus, index_dir, **options)
     except build_mod.SkippedInStrictMode as e:
+        if as_json:
+            click.echo(json.dumps(dict(e.summary.to_json(), error=str(e)), ensure_ascii=False))
         for line in e.summary.lines()[1:]:
             click.echo(line, err=True)
         raise click.ClickException(str(e))
-    except (store.BuildLocked, FileNotFoundError, build_mod.NothingToIndex) as e:
+    except (store.BuildLocked, FileNotFoundError, build_mod.NothingToIndex,
+            build_mod.DiskFull, build_mod.FailedCheck) as e:
+        if as_json:
+            click.echo(json.dumps({"error": str(e)}, ensure_ascii=False))
         raise click.ClickException(str(e))
+    if as_json:
+        click.echo(json.dumps(summary.to_json(), ensure_ascii=False))
     for line in summary.lines():
         click.echo(line, err=True)
+
+
+@cli.command()
+@index_option
+@click.option("--quick", is_flag=True,
+              help="Compare file sizes with the manifest instead of reading every byte.")
+def check(index_dir: Path, quick: bool):
+    """Check that the live index is whole: every file's size and checksum as the build recorded
+    them, and that it opens and answers a search. Names each damaged or missing file and exits
+    1 when anything is wrong."""
+    generation = store.current_generation(index_dir)
+    if generation is None:
+        raise click.ClickException(f"no index in {index_dir}: run `ofsted-search build` first")
+    problems = integrity.check(generation, quick=quick)
+    if not problems:
+        sealed = integrity.sealed_files(integrity.read_manifest(generation)) or {}
+        click.echo(f"The index in {index_dir} is whole ({generation.name}: {len(sealed)} files "
+                   f"{'sized' if quick else 'checksummed'}, opens and answers).")
+        return
+    click.echo(f"The index in {index_dir} is damaged ({generation.name}):", err=True)
+    for problem in problems:
+        click.echo(f"  {problem}", err=True)
+    raise click.ClickException(f"rebuild it: {integrity.rebuild_command(index_dir, generation)}")
 
 
 def _reader(index_dir: Path) -> store.IndexReader:
     reader = store.IndexReader(index_dir)
     try:
         reader.reports
-    except store.IndexMissing as e:
+    except (store.IndexMissing, integrity.IndexDamaged) as e:
         raise click.ClickException(str(e))
     if "format_version" in build_mod.outdated_parts(index_dir):
         click.echo(f"Warning: the index in {index_dir} was written by another version of "
@@ -86,15 +123,36 @@ def _reader(index_dir: Path) -> store.IndexReader:
     return reader
 
 
+@contextmanager
+def _reading(index_dir: Path):
+    """Whatever reading the index raises becomes a message saying what is wrong and what to
+    run, never a traceback or click's bare "Aborted!" (Whoosh raises EOFError on a cut file)."""
+    try:
+        yield
+    except (click.ClickException, SearchError, BrokenPipeError):
+        raise
+    except Exception as e:
+        generation = store.current_generation(index_dir)
+        problems = integrity.verify(generation) if generation else []
+        if problems:
+            raise click.ClickException(str(integrity.IndexDamaged(generation, problems,
+                                                                  index_dir)))
+        raise click.ClickException(
+            f"the index in {index_dir} could not be read ({type(e).__name__}: {e}); check it "
+            f"with `ofsted-search check --index {index_dir}`, or rebuild it: "
+            f"{integrity.rebuild_command(index_dir, generation)}") from e
+
+
 @cli.command()
 @index_option
 def dump(index_dir: Path):
     """Print every paragraph document as JSON Lines, in report and paragraph order."""
     reader = _reader(index_dir)
     out = sys.stdout
-    for report_id in sorted(reader.reports, key=lambda r: reader.reports[r]["source"]):
-        for doc in reader.engine.report_paragraphs(report_id):
-            out.write(json.dumps(doc, ensure_ascii=False) + "\n")
+    with _reading(index_dir):
+        for report_id in sorted(reader.reports, key=lambda r: reader.reports[r]["source"]):
+            for doc in reader.engine.report_paragraphs(report_id):
+                out.write(json.dumps(doc, ensure_ascii=False) + "\n")
 
 
 @cli.command()
@@ -147,7 +205,8 @@ def search(index_dir, query, authority, section, grade, year, report_type, date_
         date_from=date_from, date_to=date_to, sort=sort, page=page, limit=limit,
         explain=explain)
     try:
-        result = search_index(reader.engine, params)
+        with _reading(index_dir):
+            result = search_index(reader.engine, params)
     except SearchError as e:
         raise click.ClickException(str(e))
     if as_json:
@@ -243,7 +302,12 @@ def _ready_to_serve(index_dir: Path, corpus: Path) -> None:
     """Build the index when there is none, and rebuild it when another version of
     ofsted-search wrote it from this corpus: its fields may not mean what this code reads."""
     rebuild = f"ofsted-search build --index {index_dir} --corpus <the folder it was built from>"
-    if store.current_generation(index_dir) is None:
+    live = store.current_generation(index_dir)
+    if live is not None and (damage := integrity.verify(live, checksums=False)):
+        # The server will serve the previous generation if it is whole, else a 503 page.
+        click.echo(f"Warning: {integrity.IndexDamaged(live, damage, index_dir)}", err=True)
+        return
+    if live is None:
         click.echo(f"No index in {index_dir}: building it from {corpus} ...", err=True)
     elif not (outdated := build_mod.outdated_parts(index_dir)):
         return

@@ -10,9 +10,10 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from indexer.integrity import IndexDamaged
 from indexer.store import IndexMissing, IndexReader
 
 from .anchors import AnchorCache
@@ -44,7 +45,8 @@ def create_app(index_dir: str | Path = "index", corpus_dir: str | Path | None = 
                       CORPUS_DIR=str(corpus_dir) if corpus_dir else None, **config)
     app.json = HtmlSafeJSONProvider(app)
     app.json.sort_keys = False  # the search JSON keeps the field order the CLI prints
-    app.extensions["index_reader"] = IndexReader(Path(app.config["INDEX_DIR"]))
+    app.extensions["index_reader"] = IndexReader(Path(app.config["INDEX_DIR"]),
+                                                    fallback=True)  # never serve a damaged one
     app.extensions["anchors"] = AnchorCache()
     from .views import bp
     app.register_blueprint(bp)
@@ -52,6 +54,7 @@ def create_app(index_dir: str | Path = "index", corpus_dir: str | Path | None = 
     app.register_blueprint(feeds_bp)
     app.register_error_handler(BadSearch, _bad_search)
     app.register_error_handler(IndexMissing, _index_missing)
+    app.register_error_handler(IndexDamaged, _index_damaged)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected)
     app.after_request(_security_headers)
@@ -79,6 +82,13 @@ def _index_missing(e: IndexMissing):
                            "minutes.")
 
 
+def _index_damaged(e: IndexDamaged):
+    # Reached only when no good generation is left to serve (see IndexReader.snapshot).
+    log.error("%s", e)
+    return error_page(503, "The search index is damaged and needs rebuilding. Try again "
+                           "later.")
+
+
 def _http_error(e: HTTPException):
     # Werkzeug's stock descriptions are written for developers; ours come from abort(..., msg).
     own = e.description if e.description != type(e).description else None
@@ -87,6 +97,10 @@ def _http_error(e: HTTPException):
 
 def _unexpected(e: Exception):
     log.exception("unhandled error on %s", request.path)
+    # Index files damaged after they were opened fail here: say so, and stop serving them.
+    damage = current_app.extensions["index_reader"].recheck()
+    if damage is not None:
+        return _index_damaged(damage)
     return error_page(500)
 
 

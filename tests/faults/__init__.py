@@ -1,0 +1,1 @@
+"""Faults survived: damaged indexes, damaged PDFs, full disks (issue 16)."""
