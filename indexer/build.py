@@ -248,8 +248,6 @@ def build(corpus: Path, index_dir: Path, show_progress: bool | None = None, jobs
     by the same parser and engine, stay in place: only changed reports are rewritten.
     `full` ignores both and parses and writes everything afresh. `strict` refuses to switch
     in an index that leaves any file out.
-
-    Long because the stages (lock, plan, parse, write, switch) share the summary and the lock.
     """
     corpus, index_dir = Path(corpus), Path(index_dir)
     if not corpus.is_dir():
@@ -260,110 +258,143 @@ def build(corpus: Path, index_dir: Path, show_progress: bool | None = None, jobs
     summary = BuildSummary()
     started = time.perf_counter()
     with store.build_lock(index_dir, wait=wait):
-        live = store.current_generation(index_dir)
-        # A damaged live index is neither "up to date" nor copied from: it is rebuilt whole.
-        # Checksums too (about 0.07 s for the 510 reports' 80 MB): its segments would be
-        # hard-linked into the new generation, keeping their recorded checksums.
-        damage = integrity.verify(live) if live and not full else []
-        summary.repaired = [str(p) for p in damage]
-        previous = {} if full or damage else read_manifest(live)
-        same_code = bool(previous) and not _outdated(previous)
-        cache = ExtractionCache(index_dir / "cache")
-        if full:
-            shutil.rmtree(cache.folder, ignore_errors=True)
-
+        plan = _plan(index_dir, full, summary)
         clock = time.perf_counter()
-        files, summary.skipped = scan(corpus, previous if same_code else {})
+        files, summary.skipped = scan(corpus, plan.previous if plan.same_code else {})
         files = _drop_duplicates(files, summary.skipped)
-        wanted = {f.rel: f.report_id for f in files}
-        previous_ids = {rel: e["report_id"] for rel, e in previous.get("files", {}).items()}
-        if same_code and wanted == previous_ids:
-            summary.up_to_date = True
-            known = {rel for rel, _ in summary.skipped}
-            summary.skipped += [(rel, why) for rel, why in previous["skipped"]
-                                if rel in wanted and rel not in known]
-            summary.reports, summary.paragraphs = previous["reports"], previous["paragraphs"]
-            summary.notes = [tuple(n) for n in previous.get("notes", [])]
-            summary.generation = live
+        if plan.same_code and {f.rel: f.report_id for f in files} == plan.previous_ids:
+            _as_before(summary, plan, files, strict)
+        else:
+            summary.seconds["scan"] = time.perf_counter() - clock
+            reports = _parse(files, corpus, index_dir, plan.cache, jobs, progress, summary)
             if strict and summary.skipped:
                 raise SkippedInStrictMode(summary)
-            summary.seconds["total"] = time.perf_counter() - started
-            return summary
-
-        summary.seconds["scan"] = time.perf_counter() - clock
-        clock = time.perf_counter()
-        todo = [f for f in files if cache.get(f.report_id) is None]
-        try:
-            for report_id, result in parse_files(todo, corpus, jobs, progress).items():
-                try:
-                    cache.put(report_id, result)
-                except UnicodeEncodeError as e:  # a reader let through text UTF-8 cannot hold
-                    cache.put(report_id, f"text that cannot be stored ({e.reason})")
-        except OSError as e:
-            raise _disk_full(e, index_dir) or e
-        summary.parsed = len(todo)
-
-        reports: dict[str, Report] = {}
-        for f in files:
-            result = cache.get(f.report_id)
-            if isinstance(result, Report):
-                result.source = f.rel  # the same bytes may have moved since they were parsed
-                reports[f.rel] = result
-            else:
-                summary.skipped.append((f.rel, result or "could not be parsed"))
-        summary.notes = [(rel, note) for rel in sorted(reports) for note in reports[rel].notes]
-        if strict and summary.skipped:
-            raise SkippedInStrictMode(summary)
-        if not reports:
-            raise NothingToIndex(f"no usable report under {corpus}; the index was not changed")
-
-        summary.seconds["parse"] = time.perf_counter() - clock
-        clock = time.perf_counter()
-        # Reports already in the live generation, unchanged: kept in place when code is the same.
-        indexed_before = set(previous.get("indexed", [])) if same_code and live else set()
-        kept = {rel for rel in reports if rel in indexed_before and previous_ids[rel] == wanted[rel]}
-        generation = store.new_generation_dir(index_dir)
-        try:
-            if kept:
-                engine.copy_index(live, generation)
-                stale = [previous_ids[rel] for rel in indexed_before - kept]
-                fresh = [reports[rel] for rel in sorted(reports) if rel not in kept]
-                engine.update_index(generation, stale, (d for r in fresh for d in r.documents()))
-                summary.removed = len(stale)
-            else:
-                fresh = [reports[rel] for rel in sorted(reports)]
-                engine.write_index(generation, (d for r in fresh for d in r.documents()), jobs=jobs)
-            summary.added = len(fresh)
-            summary.reports = len(reports)
-            summary.paragraphs = sum(len(r.paragraphs) for r in reports.values())
-            store.write_reports(generation, [reports[rel].summary() for rel in sorted(reports)])
-            manifest = dict(code_versions(), corpus=str(corpus.resolve()),
-                            reports=summary.reports, paragraphs=summary.paragraphs,
-                            files={f.rel: {"report_id": f.report_id, "size": f.size,
-                                           "mtime_ns": f.mtime_ns} for f in files},
-                            indexed=sorted(reports), skipped=summary.skipped,
-                            notes=summary.notes)
-            # The seal: every file's size and checksum, as the generation is completed.
-            manifest[integrity.KEY] = integrity.seal(generation, previous=live if kept else None)
-            (generation / MANIFEST).write_text(json.dumps(manifest), "utf-8")
-            summary.seconds["write"] = time.perf_counter() - clock
-            clock = time.perf_counter()
-            # Its own check before it goes live: files as sealed, and it opens and answers.
-            problems = (integrity.verify(generation, checksums=False)
-                        or integrity.probe(generation))
-            if problems:
-                raise FailedCheck(problems)
-            summary.seconds["check"] = time.perf_counter() - clock
-            store.publish_generation(index_dir, generation)
-        except BaseException as e:
-            shutil.rmtree(generation, ignore_errors=True)
-            if isinstance(e, OSError) and (full_disk := _disk_full(e, index_dir)):
-                raise full_disk from e
-            raise
-        cache.prune(keep={f.report_id for f in files})
-        summary.generation = generation
+            if not reports:
+                raise NothingToIndex(f"no usable report under {corpus}; the index was not changed")
+            _write_generation(corpus, index_dir, plan, files, reports, jobs, summary)
+            plan.cache.prune(keep={f.report_id for f in files})
     summary.seconds["total"] = time.perf_counter() - started
     return summary
+
+
+@dataclass
+class _Plan:
+    """What a build starts from: the live generation and what its manifest says."""
+    live: Path | None
+    previous: dict            # the live manifest ({} when it cannot be trusted or --full)
+    same_code: bool           # written by this parser and index format
+    cache: ExtractionCache
+
+    @property
+    def previous_ids(self) -> dict[str, str]:
+        return {rel: e["report_id"] for rel, e in self.previous.get("files", {}).items()}
+
+
+def _plan(index_dir: Path, full: bool, summary: BuildSummary) -> _Plan:
+    live = store.current_generation(index_dir)
+    # A damaged live index is neither "up to date" nor copied from: it is rebuilt whole.
+    # Checksums too (about 0.07 s for the 510 reports' 80 MB): its segments would be
+    # hard-linked into the new generation, keeping their recorded checksums.
+    damage = integrity.verify(live) if live and not full else []
+    summary.repaired = [str(p) for p in damage]
+    previous = {} if full or damage else read_manifest(live)
+    cache = ExtractionCache(index_dir / "cache")
+    if full:
+        shutil.rmtree(cache.folder, ignore_errors=True)
+    return _Plan(live, previous, bool(previous) and not _outdated(previous), cache)
+
+
+def _as_before(summary: BuildSummary, plan: _Plan, files: list[SourceFile],
+               strict: bool) -> None:
+    """Nothing changed: the summary is the live generation's own."""
+    previous, wanted = plan.previous, {f.rel for f in files}
+    summary.up_to_date = True
+    known = {rel for rel, _ in summary.skipped}
+    summary.skipped += [(rel, why) for rel, why in previous["skipped"]
+                        if rel in wanted and rel not in known]
+    summary.reports, summary.paragraphs = previous["reports"], previous["paragraphs"]
+    summary.notes = [tuple(n) for n in previous.get("notes", [])]
+    summary.generation = plan.live
+    if strict and summary.skipped:
+        raise SkippedInStrictMode(summary)
+
+
+def _parse(files: list[SourceFile], corpus: Path, index_dir: Path, cache: ExtractionCache,
+           jobs: int, progress, summary: BuildSummary) -> dict[str, Report]:
+    """Every file's Report by its path: new bytes parsed (and cached), the rest from the
+    cache; files that cannot be used go to the summary's skipped list."""
+    clock = time.perf_counter()
+    todo = [f for f in files if cache.get(f.report_id) is None]
+    try:
+        for report_id, result in parse_files(todo, corpus, jobs, progress).items():
+            try:
+                cache.put(report_id, result)
+            except UnicodeEncodeError as e:  # a reader let through text UTF-8 cannot hold
+                cache.put(report_id, f"text that cannot be stored ({e.reason})")
+    except OSError as e:
+        raise _disk_full(e, index_dir) or e
+    summary.parsed = len(todo)
+    reports: dict[str, Report] = {}
+    for f in files:
+        result = cache.get(f.report_id)
+        if isinstance(result, Report):
+            result.source = f.rel  # the same bytes may have moved since they were parsed
+            reports[f.rel] = result
+        else:
+            summary.skipped.append((f.rel, result or "could not be parsed"))
+    summary.notes = [(rel, note) for rel in sorted(reports) for note in reports[rel].notes]
+    summary.seconds["parse"] = time.perf_counter() - clock
+    return reports
+
+
+def _write_generation(corpus: Path, index_dir: Path, plan: _Plan, files: list[SourceFile],
+                      reports: dict[str, Report], jobs: int, summary: BuildSummary) -> None:
+    """A new generation holding `reports`, sealed, checked and switched in; removed again if
+    anything fails on the way, so the live index stays as it was."""
+    clock = time.perf_counter()
+    previous_ids, wanted = plan.previous_ids, {f.rel: f.report_id for f in files}
+    # Reports already in the live generation, unchanged: kept in place when code is the same.
+    indexed_before = (set(plan.previous.get("indexed", []))
+                      if plan.same_code and plan.live else set())
+    kept = {rel for rel in reports if rel in indexed_before and previous_ids[rel] == wanted[rel]}
+    generation = store.new_generation_dir(index_dir)
+    try:
+        if kept:
+            engine.copy_index(plan.live, generation)
+            stale = [previous_ids[rel] for rel in indexed_before - kept]
+            fresh = [reports[rel] for rel in sorted(reports) if rel not in kept]
+            engine.update_index(generation, stale, (d for r in fresh for d in r.documents()))
+            summary.removed = len(stale)
+        else:
+            fresh = [reports[rel] for rel in sorted(reports)]
+            engine.write_index(generation, (d for r in fresh for d in r.documents()), jobs=jobs)
+        summary.added = len(fresh)
+        summary.reports = len(reports)
+        summary.paragraphs = sum(len(r.paragraphs) for r in reports.values())
+        store.write_reports(generation, [reports[rel].summary() for rel in sorted(reports)])
+        manifest = dict(code_versions(), corpus=str(corpus.resolve()),
+                        reports=summary.reports, paragraphs=summary.paragraphs,
+                        files={f.rel: {"report_id": f.report_id, "size": f.size,
+                                       "mtime_ns": f.mtime_ns} for f in files},
+                        indexed=sorted(reports), skipped=summary.skipped, notes=summary.notes)
+        # The seal: every file's size and checksum, as the generation is completed.
+        manifest[integrity.KEY] = integrity.seal(generation,
+                                                 previous=plan.live if kept else None)
+        (generation / MANIFEST).write_text(json.dumps(manifest), "utf-8")
+        summary.seconds["write"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        # Its own check before it goes live: files as sealed, and it opens and answers.
+        problems = integrity.verify(generation, checksums=False) or integrity.probe(generation)
+        if problems:
+            raise FailedCheck(problems)
+        summary.seconds["check"] = time.perf_counter() - clock
+        store.publish_generation(index_dir, generation)
+    except BaseException as e:
+        shutil.rmtree(generation, ignore_errors=True)
+        if isinstance(e, OSError) and (full_disk := _disk_full(e, index_dir)):
+            raise full_disk from e
+        raise
+    summary.generation = generation
 
 
 def _disk_full(e: OSError, index_dir: Path) -> DiskFull | None:
