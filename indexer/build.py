@@ -53,6 +53,8 @@ class BuildSummary:
     up_to_date: bool = False
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path under corpus, reason)
     notes: list[tuple[str, str]] = field(default_factory=list)  # indexed, with a caveat
+    # (path under corpus, authority): indexed, but the authority lookup has no codes for it
+    unknown_authorities: list[tuple[str, str]] = field(default_factory=list)
     generation: Path | None = None
     seconds: dict[str, float] = field(default_factory=dict)  # wall time of each stage
 
@@ -69,6 +71,10 @@ class BuildSummary:
         if self.notes:
             out.append(f"Indexed with a caveat, {len(self.notes)} files:")
             out += [f"  {path}: {note}" for path, note in self.notes]
+        if self.unknown_authorities:
+            out.append(f"Authority not in the authority lookup (no URN, codes or region), "
+                       f"{len(self.unknown_authorities)} files:")
+            out += [f"  {path}: {name}" for path, name in self.unknown_authorities]
         return out
 
 
@@ -216,6 +222,9 @@ def build(corpus: Path, index_dir: Path, show_progress: bool | None = None, jobs
     by the same parser and engine, stay in place: only changed reports are rewritten.
     `full` ignores both and parses and writes everything afresh. `strict` refuses to switch
     in an index that leaves any file out.
+
+    Long because it is the one place the stages meet under the build lock, in order: split, the
+    lock, the summary and the half-written generation would have to be handed around.
     """
     corpus, index_dir = Path(corpus), Path(index_dir)
     if not corpus.is_dir():
@@ -244,6 +253,7 @@ def build(corpus: Path, index_dir: Path, show_progress: bool | None = None, jobs
                                 if rel in wanted and rel not in known]
             summary.reports, summary.paragraphs = previous["reports"], previous["paragraphs"]
             summary.notes = [tuple(n) for n in previous.get("notes", [])]
+            summary.unknown_authorities = [tuple(u) for u in previous.get("unknown_authorities", [])]
             summary.generation = live
             if strict and summary.skipped:
                 raise SkippedInStrictMode(summary)
@@ -265,6 +275,8 @@ def build(corpus: Path, index_dir: Path, show_progress: bool | None = None, jobs
             else:
                 summary.skipped.append((f.rel, result or "could not be parsed"))
         summary.notes = [(rel, note) for rel in sorted(reports) for note in reports[rel].notes]
+        summary.unknown_authorities = [(rel, reports[rel].authority or "no authority found")
+                                       for rel in sorted(reports) if reports[rel].urn is None]
         if strict and summary.skipped:
             raise SkippedInStrictMode(summary)
         if not reports:
@@ -295,7 +307,8 @@ def build(corpus: Path, index_dir: Path, show_progress: bool | None = None, jobs
                             files={f.rel: {"report_id": f.report_id, "size": f.size,
                                            "mtime_ns": f.mtime_ns} for f in files},
                             indexed=sorted(reports), skipped=summary.skipped,
-                            notes=summary.notes)
+                            notes=summary.notes,
+                            unknown_authorities=summary.unknown_authorities)
             (generation / MANIFEST).write_text(json.dumps(manifest), "utf-8")
             store.publish_generation(index_dir, generation)
             summary.seconds["write"] = time.perf_counter() - clock

@@ -18,6 +18,7 @@ from indexer.search import SORTS as SORT_NAMES, SearchParams
 
 FACET_LABELS = {
     "authority": "Local authority",
+    "region": "Region",
     "section": "Section",
     "grade": "Grade",
     "year": "Year",

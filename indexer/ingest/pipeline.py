@@ -9,6 +9,7 @@ import hashlib
 from pathlib import Path
 from typing import Optional
 
+from .authorities import authority_codes
 from .metadata import extract_metadata
 from ..model import Judgement, Paragraph, Report, SourceText
 from .sections import CONTAINERS, SectionTracker, heading_key as _key, section_for
@@ -122,6 +123,7 @@ def build_report(source: SourceText, report_id: str, relpath: str) -> Report:
         judgements=meta.judgements,
         paragraphs=paragraphs_from_blocks(segment(source), meta.judgements),
         notes=list(source.info.get("notes", [])),
+        **authority_codes(meta.authority),
     )
 
 
