@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from . import build as build_mod
+from . import judgements as judgements_mod
 from . import store
 from .search import MAX_LIMIT, SORTS, SearchError, SearchParams, search as search_index
 
@@ -111,6 +112,37 @@ def reports(index_dir: Path, as_json: bool):
         grades = "; ".join(f"{j['area']}: {j['grade']}" for j in r["judgements"]) or "no grades"
         click.echo(f"{r['source']}\n  {r['authority']} | {r['report_type']} | published "
                    f"{r['published']} | {r['paragraphs']} paragraphs\n  {grades}")
+
+
+@cli.command()
+@index_option
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV (one header row, then one row "
+              "per report).")
+@click.option("--json", "as_json", is_flag=True, help='Print {"judgements": [...]}.')
+@click.option("--latest", is_flag=True,
+              help="Only each authority's most recent graded inspection (the ADCS-style "
+                   "summary table).")
+@click.option("--region", multiple=True, metavar="R",
+              help="Only authorities in this region (repeatable: any of them).")
+def judgements(index_dir: Path, as_csv: bool, as_json: bool, latest: bool, region: tuple):
+    """One row per graded inspection report: the authority's codes and region, the dates and
+    every judgement, each framework's areas in the same columns (see README, "Authorities and
+    judgements"). A judgement the framework does not make is null."""
+    if as_csv and as_json:
+        raise click.UsageError("choose one of --csv and --json")
+    reader = _reader(index_dir)
+    rows = judgements_mod.judgement_rows(reader.reports.values(), region, latest=latest)
+    if as_json:
+        click.echo(json.dumps({"judgements": rows}, indent=2, ensure_ascii=False))
+    elif as_csv:
+        click.echo(judgements_mod.csv_text(rows), nl=False)
+    else:
+        for row in rows:
+            grades = "; ".join(f"{judgements_mod.AREA_LABELS[a]}: {row[a]}"
+                               for a in judgements_mod.AREAS if row[a])
+            click.echo(f"{row['authority']} ({row['region'] or 'region unknown'}) | "
+                       f"{row['report_type']} | {row['inspection_end'] or row['published']}"
+                       f"\n  {grades}")
 
 
 @cli.command()
