@@ -47,7 +47,9 @@ def create_app(index_dir: str | Path = "index", corpus_dir: str | Path | None = 
     app.extensions["index_reader"] = IndexReader(Path(app.config["INDEX_DIR"]))
     app.extensions["anchors"] = AnchorCache()
     from .views import bp
+    from .authorities import bp as authorities_bp
     app.register_blueprint(bp)
+    app.register_blueprint(authorities_bp)
     app.register_error_handler(BadSearch, _bad_search)
     app.register_error_handler(IndexMissing, _index_missing)
     app.register_error_handler(HTTPException, _http_error)
@@ -57,7 +59,9 @@ def create_app(index_dir: str | Path = "index", corpus_dir: str | Path | None = 
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/")
+    # The API and every page's JSON twin (/authorities.json, /reports/<id>.json) answer errors
+    # in JSON too.
+    return request.path.startswith("/api/") or request.path.endswith(".json")
 
 
 def error_page(status: int, message: str | None = None):
