@@ -149,6 +149,9 @@ def judgements(index_dir: Path, as_csv: bool, as_json: bool, latest: bool, regio
 @index_option
 @click.argument("query", required=False, default="")
 @click.option("--authority", multiple=True, metavar="A", help="Only this authority (repeatable: any of them).")
+@click.option("--region", multiple=True, metavar="R", help="Only authorities in this region (repeatable).")
+@click.option("--neighbours", multiple=True, metavar="A",
+              help="Only this authority and its ten statistical neighbours (repeatable).")
 @click.option("--section", multiple=True, metavar="S", help="Only this section (repeatable).")
 @click.option("--grade", multiple=True, metavar="G", help="Only paragraphs under this grade (repeatable).")
 @click.option("--year", multiple=True, metavar="Y", help="Only reports of this year (repeatable).")
@@ -161,8 +164,8 @@ def judgements(index_dir: Path, as_csv: bool, as_json: bool, latest: bool, regio
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, MAX_LIMIT),
               help="Results per page.")
 @click.option("--json", "as_json", is_flag=True, help="Print the search JSON (see README).")
-def search(index_dir, query, authority, section, grade, year, report_type, date_from, date_to,
-           sort, page, limit, as_json):
+def search(index_dir, query, authority, region, neighbours, section, grade, year, report_type,
+           date_from, date_to, sort, page, limit, as_json):
     """Search the index: paragraphs matching QUERY, best first.
 
     QUERY understands words, "quoted phrases", OR, NOT or -word, +word, (brackets), wildcards
@@ -172,9 +175,10 @@ def search(index_dir, query, authority, section, grade, year, report_type, date_
     """
     reader = _reader(index_dir)
     params = SearchParams(q=query, filters={
-        "authority": list(authority), "section": list(section), "grade": list(grade),
-        "year": list(year), "report_type": list(report_type)},
-        date_from=date_from, date_to=date_to, sort=sort, page=page, limit=limit)
+        "authority": list(authority), "region": list(region), "section": list(section),
+        "grade": list(grade), "year": list(year), "report_type": list(report_type)},
+        date_from=date_from, date_to=date_to, sort=sort, page=page, limit=limit,
+        neighbours=list(neighbours))
     try:
         result = search_index(reader.engine, params)
     except SearchError as e:

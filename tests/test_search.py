@@ -275,7 +275,7 @@ def test_snippet_without_matches_is_escaped_text(small):
 
 # --- the JSON --------------------------------------------------------------------------------
 
-TOP_KEYS = {"query", "total", "reports", "page", "pages", "limit", "sort", "filters",
+TOP_KEYS = {"query", "total", "reports", "page", "pages", "limit", "sort", "filters", "neighbours",
             "date_from", "date_to", "results", "facets", "expansions", "suggestion", "notices"}
 RESULT_KEYS = {"id", "report_id", "source", "authority", "urn", "la_code", "gss_code", "region",
                "report_type", "inspection_start",

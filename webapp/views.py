@@ -13,7 +13,7 @@ from werkzeug.exceptions import NotFound
 
 from indexer.search import highlighter, search
 
-from . import export, present
+from . import charts, export, present
 from .anchors import unique_anchors
 from .security import web_url
 from .state import FACET_LABELS, PAGE_SIZE, SORTS, BadSearch, SearchState
@@ -142,9 +142,23 @@ def search_page():
         pages=present.page_count(result["total"]),
         reports=result["reports"],
         expansions=present.expansions(result),
+        years=years_picture(result),
         suggestion_url=(state.with_query(result["suggestion"]).url()
                         if result.get("suggestion") else None))
     return render_template("search.html", **page), status
+
+
+def years_picture(result: dict) -> dict:
+    """Matching paragraphs per year (the year facet's counts, every year between the first and
+    the last), drawn as bars with their numbers."""
+    counts = {r["value"]: r["count"] for r in result["facets"].get("year", [])
+              if isinstance(r["value"], int) and r["count"]}
+    if not counts:
+        return {"counts": [], "svg": None}
+    years = [(y, counts.get(y, 0)) for y in range(min(counts), max(counts) + 1)]
+    return {"counts": years,
+            "svg": charts.per_year_svg(years, "Matching paragraphs per year, "
+                                              f"{years[0][0]} to {years[-1][0]}")}
 
 
 def corpus_stats() -> dict:
