@@ -20,10 +20,10 @@ from indexer.judgements import (AREA_LABELS, AREAS, MAIN_AREAS, SCALE, graded_po
                                 judgement_row, judgement_rows, report_date)
 
 from . import charts
-from .cite import citation
+from .anchors import unique_anchors
 from .export import csv_cell
 from .security import web_url
-from .views import index, original_link, paragraph_url
+from .views import cite, index
 
 bp = Blueprint("authorities", __name__)
 
@@ -225,34 +225,25 @@ def authority_json(slug):
 
 # -- /reports/<id>.json ------------------------------------------------------------------------
 
-def cite_url(doc: dict) -> str:
-    """Where a citation sends its reader: the original on the Ofsted website when known, else
-    the original this site serves (at its page), else the paragraph on this site."""
-    return (web_url(doc.get("url")) or (original_link(doc, external=True) or {}).get("url")
-            or paragraph_url(doc, external=True))
-
-
 PARAGRAPH_FIELDS = ("anchor", "para_number", "position", "page", "kind", "section", "heading",
                     "grade", "text")
 
 
 @bp.route("/reports/<report_id>.json")
 def report_json(report_id):
-    from .anchors import unique_anchors
     report = index().reports.get(report_id)
     if report is None:
         abort(404, "There is no report with this address.")
     docs = index().engine.report_paragraphs(report_id)
     anchors = unique_anchors(docs)
-    original = web_url(report.get("url"))
     paragraphs = []
     for d in docs:
         p = {f: d.get(f) for f in PARAGRAPH_FIELDS}
         p["anchor"] = anchors[d["position"]]
-        p["citation"] = citation(report, d, cite_url(d))
+        p["citation"] = cite(d)
         paragraphs.append(p)
     meta = {k: v for k, v in report.items() if k not in ("paragraphs", "notes")}
-    meta["url"] = original
+    meta["url"] = web_url(report.get("url"))
     meta["page"] = url_for("search.report_page", report_id=report_id, _external=True)
     return jsonify({"report": meta, "judgements": judgement_row(report),
                     "paragraphs": paragraphs})

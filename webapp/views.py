@@ -14,6 +14,7 @@ from werkzeug.exceptions import NotFound
 from indexer.search import highlighter, search
 
 from . import charts, export, present
+from .cite import citation
 from .anchors import unique_anchors
 from .security import web_url
 from .state import FACET_LABELS, PAGE_SIZE, SORTS, BadSearch, SearchState
@@ -101,6 +102,19 @@ def original_link(hit: dict, external: bool = False) -> dict | None:
     if web_url(hit.get("url")):
         return {"url": web_url(hit["url"]), "text": "Original on the Ofsted website"}
     return None
+
+
+def cite_url(doc: dict) -> str:
+    """Where a citation sends its reader: the original on the Ofsted website when known, else
+    the original this site serves (at its page), else the paragraph on this site."""
+    return (web_url(doc.get("url")) or (original_link(doc, external=True) or {}).get("url")
+            or paragraph_url(doc, external=True))
+
+
+def cite(doc: dict) -> str:
+    """The citation of a paragraph (a search result or a stored paragraph document)."""
+    report = index().reports.get(doc.get("report_id")) or doc
+    return citation(report, doc, cite_url(doc))
 
 
 @bp.app_context_processor
@@ -198,7 +212,7 @@ def search_csv():
     hits = hits[:CSV_MAX_ROWS]
     rows = export.csv_rows(
         hits, link=lambda h: paragraph_url(h, external=True),
-        original=lambda h: (original_link(h, external=True) or {}).get("url"))
+        original=lambda h: (original_link(h, external=True) or {}).get("url"), cite=cite)
     name = "-".join(state.q.split()[:6]) or "all"
     name = "".join(c for c in name if c.isalnum() or c in "-_")[:60] or "search"
     return Response(stream_with_context(rows), mimetype="text/csv",
@@ -225,6 +239,7 @@ def report_page(report_id):
     for p in docs:
         marked, hits = highlight.mark(p.get("text") or "")
         p = dict(p, marked=Markup(marked), hits=hits, anchor=anchors[p["position"]])
+        p["citation"] = cite(p)
         if p.get("heading") and (not paragraphs or paragraphs[-1].get("heading") != p["heading"]):
             p["starts_heading"] = True
             contents.append({"heading": p["heading"], "anchor": p["anchor"],
