@@ -23,7 +23,8 @@ STEPS = {4: "Outstanding", 3: "Good", 2: "Requires improvement / Adequate", 1: "
 STEP_SHORT = {4: "Outstanding", 3: "Good", 2: "RI / Adequate", 1: "Inadequate"}
 
 WIDTH, HEIGHT = 400, 230
-LEFT, RIGHT, TOP, BOTTOM = 92, 12, 12, 32
+LEFT, RIGHT, TOP, BOTTOM = 92, 20, 12, 32
+AXIS_GAP = 12
 
 
 def area_style(area: str) -> tuple[str, str]:
@@ -67,7 +68,8 @@ def judgements_svg(points: list[dict], title: str) -> Markup:
     years = [int(p["date"][:4]) for p in points]
     first, last = min(years), max(years) + 1
     lo, hi = date(first, 1, 1).toordinal(), date(last, 1, 1).toordinal()
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM - AXIS_GAP
+    axis_y = TOP + plot_h + AXIS_GAP  # below the Inadequate row, so its marks stay clear
 
     def x_of(iso: str) -> float:
         return LEFT + (_day_number(iso) - lo) / (hi - lo) * plot_w
@@ -87,12 +89,12 @@ def judgements_svg(points: list[dict], title: str) -> Markup:
     every = 1 if last - first <= 10 else 2 if last - first <= 20 else 5
     for year in range(first, last + 1, every):
         x = x_of(f"{year}-01-01")
-        out.append(f'<line x1="{x:.1f}" y1="{TOP + plot_h}" x2="{x:.1f}" y2="{TOP + plot_h + 5}" '
+        out.append(f'<line x1="{x:.1f}" y1="{axis_y}" x2="{x:.1f}" y2="{axis_y + 5}" '
                    f'stroke="#0b0c0c" stroke-width="1"/>')
-        out.append(f'<text x="{x:.1f}" y="{TOP + plot_h + 19}" text-anchor="middle" '
+        out.append(f'<text x="{x:.1f}" y="{axis_y + 19}" text-anchor="middle" '
                    f'font-size="12" fill="#0b0c0c">{year}</text>')
-    out.append(f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}" '
-               f'y2="{TOP + plot_h}" stroke="#0b0c0c" stroke-width="1"/>')
+    out.append(f'<line x1="{LEFT}" y1="{axis_y}" x2="{WIDTH - RIGHT}" '
+               f'y2="{axis_y}" stroke="#0b0c0c" stroke-width="1"/>')
     present = [a for a in AREAS if any(p["area"] == a for p in points)]
     for i, area in enumerate(present):
         colour, kind = area_style(area)
