@@ -63,8 +63,9 @@ def slugify(name: str) -> str:
 class Lookup:
     """The lookup's rows as Authority records, found by any spelling of the name or by code."""
 
-    def __init__(self, rows: list[dict], shown_names: set[str]):
-        shown = {name_key(n): n for n in shown_names}
+    def __init__(self, rows: list[dict], names: dict[str, str]):
+        """`names`: every spelling of data/authorities.txt -> the name reports carry."""
+        shown = {name_key(n): n for n in names.values()}
         self.authorities: list[Authority] = []
         self._by_key: dict[str, Authority] = {}
         for row in rows:
@@ -86,6 +87,9 @@ class Lookup:
             self.authorities.append(authority)
             for k in keys + [name_key(name)]:
                 self._by_key.setdefault(k, authority)
+        for alias, name in names.items():  # "Newcastle", "County Durham", "BCP"
+            if name_key(name) in self._by_key:
+                self._by_key.setdefault(name_key(alias), self._by_key[name_key(name)])
         self.authorities.sort(key=lambda a: a.name.lower())
         self._by_code = {a.la_code: a for a in self.authorities}
         self._by_slug = {a.slug: a for a in self.authorities}
@@ -117,7 +121,7 @@ class Lookup:
 def lookup() -> Lookup:
     with LOOKUP_CSV.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    return Lookup(rows, set(known_authorities().values()))
+    return Lookup(rows, known_authorities())
 
 
 def authority_codes(name: Optional[str]) -> dict:
