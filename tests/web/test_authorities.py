@@ -166,3 +166,20 @@ def test_report_json_has_metadata_judgements_and_every_paragraph(seed_client, se
     assert f"paragraph {numbered['para_number']}" in numbered["citation"]
     assert numbered["citation"].startswith("Calderdale: ")
     assert seed_client.get("/reports/nope.json").status_code == 404
+
+
+GARBAGE = ["", " ", "%00", "<script>alert(1)</script>", "../../etc/passwd", "é" * 300,
+           "'; DROP TABLE x; --", "%ff%fe", "a" * 5000, "\u202e", "null", "[]"]
+
+
+def test_garbage_anywhere_is_never_a_server_error(seed_client):
+    for value in GARBAGE:
+        for url in (f"/authorities?sort={value}", f"/authorities?order={value}",
+                    f"/authorities?region={value}", f"/authorities.csv?region={value}",
+                    f"/authorities.json?sort={value}", f"/authorities/{value}",
+                    f"/authorities/{value}.json", f"/reports/{value}.json",
+                    f"/search?q=care&neighbours={value}", f"/api/search?neighbours={value}",
+                    f"/search?region={value}"):
+            response = seed_client.get(url)
+            assert response.status_code in (200, 400, 404), (url, response.status_code)
+            assert b"<script>alert" not in response.data, url
