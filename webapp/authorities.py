@@ -22,6 +22,7 @@ from indexer.judgements import (AREA_LABELS, AREAS, MAIN_AREAS, SCALE, graded_po
 from . import charts
 from .anchors import unique_anchors
 from .export import csv_cell
+from .present import long_date
 from .security import web_url
 from .views import cite, index
 
@@ -119,6 +120,13 @@ def listed(column: str, order: str, regions: list[str]) -> list[dict]:
 
 # -- /authorities ------------------------------------------------------------------------------
 
+def short_date(iso: str | None) -> str:
+    """2025-10-03 -> 3 Oct 2025: the table of every authority is wide enough already."""
+    text = long_date(iso)
+    parts = text.split()
+    return f"{parts[0]} {parts[1][:3]} {parts[2]}" if len(parts) == 3 else text
+
+
 def _sort_links(column: str, order: str, regions: list[str]) -> dict[str, dict]:
     links = {}
     for name, label in SORT_COLUMNS.items():
@@ -139,7 +147,7 @@ def authorities_page():
                            regions=regions, all_regions=lookup().regions(),
                            sort_links=_sort_links(column, order, regions),
                            areas=MAIN_AREAS, area_labels=AREA_LABELS,
-                           unknown=_unknown_reports(),
+                           unknown=_unknown_reports(), short_date=short_date,
                            json_url=url_for("authorities.authorities_json", **request.args),
                            csv_url=url_for("authorities.authorities_csv", **request.args))
 
