@@ -11,6 +11,7 @@ from flask import (Blueprint, Response, abort, current_app, g, jsonify, render_t
 from markupsafe import Markup
 from werkzeug.exceptions import NotFound
 
+from indexer.ingest.authorities import lookup
 from indexer.search import highlighter, search
 
 from . import charts, export, present
@@ -248,7 +249,10 @@ def report_page(report_id):
             matched.append(p)
         paragraphs.append(p)
     report = dict(report, url=web_url(report.get("url")))
+    authority = lookup().find(report.get("authority")) if report.get("urn") else None
     return render_template("report.html", report=report, paragraphs=paragraphs,
+                           authority_url=(url_for("authorities.authority_page",
+                                                  slug=authority.slug) if authority else None),
                            contents=contents, matched=matched, state=state,
                            source_url=(url_for("search.source_file", source=report["source"])
                                        if source_available(report.get("source")) else None),

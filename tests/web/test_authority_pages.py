@@ -183,3 +183,9 @@ def test_garbage_anywhere_is_never_a_server_error(seed_client):
             response = seed_client.get(url)
             assert response.status_code in (200, 400, 404), (url, response.status_code)
             assert b"<script>alert" not in response.data, url
+
+
+def test_a_report_page_links_to_its_authority_s_page(seed_client, seed_reader):
+    report_id = next(r for r, s in seed_reader.reports.items() if s["authority"] == "St Helens")
+    page = seed_client.get(f"/reports/{report_id}").get_data(as_text=True)
+    assert '<a class="link" href="/authorities/st-helens">St Helens</a>' in page
