@@ -69,6 +69,8 @@ class BuildSummary:
     up_to_date: bool = False
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path under corpus, reason)
     notes: list[tuple[str, str]] = field(default_factory=list)  # indexed, with a caveat
+    # (path under corpus, authority): indexed, but the authority lookup has no codes for it
+    unknown_authorities: list[tuple[str, str]] = field(default_factory=list)
     generation: Path | None = None
     seconds: dict[str, float] = field(default_factory=dict)  # wall time of each stage
     repaired: list[str] = field(default_factory=list)  # what was wrong with the live index
@@ -101,6 +103,10 @@ class BuildSummary:
         if self.notes:
             out.append(f"Indexed with a caveat, {len(self.notes)} files:")
             out += [f"  {path}: {note}" for path, note in self.notes]
+        if self.unknown_authorities:
+            out.append(f"Authority not in the authority lookup (no URN, codes or region), "
+                       f"{len(self.unknown_authorities)} files:")
+            out += [f"  {path}: {name}" for path, name in self.unknown_authorities]
         return out
 
 
@@ -314,6 +320,7 @@ def _as_before(summary: BuildSummary, plan: _Plan, files: list[SourceFile],
                         if rel in wanted and rel not in known]
     summary.reports, summary.paragraphs = previous["reports"], previous["paragraphs"]
     summary.notes = [tuple(n) for n in previous.get("notes", [])]
+    summary.unknown_authorities = [tuple(u) for u in previous.get("unknown_authorities", [])]
     summary.generation = plan.live
     if strict and summary.skipped:
         raise SkippedInStrictMode(summary)
@@ -343,6 +350,8 @@ def _parse(files: list[SourceFile], corpus: Path, index_dir: Path, cache: Extrac
         else:
             summary.skipped.append((f.rel, result or "could not be parsed"))
     summary.notes = [(rel, note) for rel in sorted(reports) for note in reports[rel].notes]
+    summary.unknown_authorities = [(rel, reports[rel].authority or "no authority found")
+                                   for rel in sorted(reports) if reports[rel].urn is None]
     summary.seconds["parse"] = time.perf_counter() - clock
     return reports
 
@@ -376,7 +385,8 @@ def _write_generation(corpus: Path, index_dir: Path, plan: _Plan, files: list[So
                         reports=summary.reports, paragraphs=summary.paragraphs,
                         files={f.rel: {"report_id": f.report_id, "size": f.size,
                                        "mtime_ns": f.mtime_ns} for f in files},
-                        indexed=sorted(reports), skipped=summary.skipped, notes=summary.notes)
+                        indexed=sorted(reports), skipped=summary.skipped, notes=summary.notes,
+                        unknown_authorities=summary.unknown_authorities)
         # The seal: every file's size and checksum, as the generation is completed.
         manifest[integrity.KEY] = integrity.seal(generation,
                                                  previous=plan.live if kept else None)

@@ -14,6 +14,7 @@ import click
 
 from . import build as build_mod
 from . import integrity, store
+from . import judgements as judgements_mod
 from .search import MAX_LIMIT, SORTS, SearchError, SearchParams, search as search_index
 
 DEFAULT_INDEX = "index"
@@ -173,8 +174,42 @@ def reports(index_dir: Path, as_json: bool):
 
 @cli.command()
 @index_option
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV (one header row, then one row "
+              "per report).")
+@click.option("--json", "as_json", is_flag=True, help='Print {"judgements": [...]}.')
+@click.option("--latest", is_flag=True,
+              help="Only each authority's most recent graded inspection (the ADCS-style "
+                   "summary table).")
+@click.option("--region", multiple=True, metavar="R",
+              help="Only authorities in this region (repeatable: any of them).")
+def judgements(index_dir: Path, as_csv: bool, as_json: bool, latest: bool, region: tuple):
+    """One row per graded inspection report: the authority's codes and region, the dates and
+    every judgement, each framework's areas in the same columns (see README, "Authorities and
+    judgements"). A judgement the framework does not make is null."""
+    if as_csv and as_json:
+        raise click.UsageError("choose one of --csv and --json")
+    reader = _reader(index_dir)
+    rows = judgements_mod.judgement_rows(reader.reports.values(), region, latest=latest)
+    if as_json:
+        click.echo(json.dumps({"judgements": rows}, indent=2, ensure_ascii=False))
+    elif as_csv:
+        click.echo(judgements_mod.csv_text(rows), nl=False)
+    else:
+        for row in rows:
+            grades = "; ".join(f"{judgements_mod.AREA_LABELS[a]}: {row[a]}"
+                               for a in judgements_mod.AREAS if row[a])
+            click.echo(f"{row['authority']} ({row['region'] or 'region unknown'}) | "
+                       f"{row['report_type']} | {row['inspection_end'] or row['published']}"
+                       f"\n  {grades}")
+
+
+@cli.command()
+@index_option
 @click.argument("query", required=False, default="")
 @click.option("--authority", multiple=True, metavar="A", help="Only this authority (repeatable: any of them).")
+@click.option("--region", multiple=True, metavar="R", help="Only authorities in this region (repeatable).")
+@click.option("--neighbours", multiple=True, metavar="A",
+              help="Only this authority and its ten statistical neighbours (repeatable).")
 @click.option("--section", multiple=True, metavar="S", help="Only this section (repeatable).")
 @click.option("--grade", multiple=True, metavar="G", help="Only paragraphs under this grade (repeatable).")
 @click.option("--year", multiple=True, metavar="Y", help="Only reports of this year (repeatable).")
@@ -189,8 +224,8 @@ def reports(index_dir: Path, as_json: bool):
 @click.option("--json", "as_json", is_flag=True, help="Print the search JSON (see README).")
 @click.option("--explain", is_flag=True,
               help="Show how each result's score is made up (the JSON's `explain`).")
-def search(index_dir, query, authority, section, grade, year, report_type, date_from, date_to,
-           sort, page, limit, as_json, explain):
+def search(index_dir, query, authority, region, neighbours, section, grade, year, report_type,
+           date_from, date_to, sort, page, limit, as_json, explain):
     """Search the index: paragraphs matching QUERY, best first.
 
     QUERY understands words, "quoted phrases", OR, NOT or -word, +word, (brackets), wildcards
@@ -200,10 +235,10 @@ def search(index_dir, query, authority, section, grade, year, report_type, date_
     """
     reader = _reader(index_dir)
     params = SearchParams(q=query, filters={
-        "authority": list(authority), "section": list(section), "grade": list(grade),
-        "year": list(year), "report_type": list(report_type)},
+        "authority": list(authority), "region": list(region), "section": list(section),
+        "grade": list(grade), "year": list(year), "report_type": list(report_type)},
         date_from=date_from, date_to=date_to, sort=sort, page=page, limit=limit,
-        explain=explain)
+        neighbours=list(neighbours), explain=explain)
     try:
         with _reading(index_dir):
             result = search_index(reader.engine, params)

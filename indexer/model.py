@@ -14,11 +14,12 @@ from typing import Optional
 GRADES = ("Outstanding", "Good", "Requires improvement", "Adequate", "Inadequate")
 
 # The facets a search is narrowed by and counted over, in the order pages show them.
-FACETS = ("authority", "section", "grade", "year", "report_type")
+FACETS = ("authority", "region", "section", "grade", "year", "report_type")
 
 # The fields of one paragraph document (Report.documents): what is indexed, stored, searched
 # back and dumped, in this order. Missing values are None, never absent.
-DOCUMENT_FIELDS = ("id", "report_id", "source", "authority", "report_type", "inspection_start",
+DOCUMENT_FIELDS = ("id", "report_id", "source", "authority", "urn", "la_code", "gss_code",
+                   "region", "report_type", "inspection_start",
                    "inspection_end", "published", "date", "year", "section", "heading", "grade",
                    "para_number", "position", "page", "kind", "shape", "anchor", "url", "text")
 
@@ -85,6 +86,11 @@ class Report:
     paragraphs: list[Paragraph] = field(default_factory=list)
     url: Optional[str] = None      # the original on the web, from corpus metadata when known
     notes: list[str] = field(default_factory=list)  # caveats about how the file was read
+    # The authority's codes and region (ingest/authorities.py); None when the lookup lacks it.
+    urn: Optional[str] = None
+    la_code: Optional[str] = None
+    gss_code: Optional[str] = None
+    region: Optional[str] = None
 
     @property
     def date(self) -> Optional[str]:
@@ -102,6 +108,10 @@ class Report:
             "report_id": self.report_id,
             "source": self.source,
             "authority": self.authority,
+            "urn": self.urn,
+            "la_code": self.la_code,
+            "gss_code": self.gss_code,
+            "region": self.region,
             "report_type": self.report_type,
             "title": self.title,
             "inspection_start": self.inspection_start,
@@ -118,8 +128,9 @@ class Report:
     def documents(self) -> list[dict]:
         """One flat dict per paragraph (DOCUMENT_FIELDS): the unit that is indexed and dumped."""
         report = {"report_id": self.report_id, "source": self.source,
-                  "authority": self.authority, "report_type": self.report_type,
-                  "inspection_start": self.inspection_start,
+                  "authority": self.authority, "urn": self.urn, "la_code": self.la_code,
+                  "gss_code": self.gss_code, "region": self.region,
+                  "report_type": self.report_type, "inspection_start": self.inspection_start,
                   "inspection_end": self.inspection_end, "published": self.published,
                   "date": self.date, "year": self.year, "url": self.url}
         docs = []

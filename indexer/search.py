@@ -14,6 +14,7 @@ from datetime import date
 
 from .engine import Engine, TimeLimitExceeded
 from .engine.highlight import Highlight
+from .ingest.authorities import lookup
 from .model import FACETS
 from .query.glossary import Glossary, default_glossary
 from .query.language import Group, Phrase, Word, parse, walk
@@ -46,6 +47,8 @@ class SearchParams:
     limit: int = 20
     deadline: float | None = None  # a time.monotonic() value; past it, SearchTooSlow
     explain: bool = False          # each result's score broken into its parts
+    neighbours: list[str] = field(default_factory=list)  # authorities: each with its ten
+                                                         # statistical neighbours (OR)
 
 
 def search(engine: Engine, params: SearchParams, glossary: Glossary | None = None, *,
@@ -72,11 +75,15 @@ def _search(engine: Engine, params: SearchParams, glossary: Glossary | None, sni
                for f, vals in (params.filters or {}).items() if f in FACETS}
     filters = {f: v for f, v in filters.items() if v}
 
+    neighbours = neighbour_groups(params.neighbours)
+    within = ({"authority": [a for g in neighbours for a in g["authorities"]]}
+              if neighbours else None)
+
     parsed = parse(params.q or "")
     tree, expansions = (glossary or default_glossary()).expand(parsed.tree)
     out = engine.search(tree, filters, date_from=date_from, date_to=date_to, sort=sort,
                         page=page, limit=limit, snippet_chars=300 if snippets else None,
-                        deadline=params.deadline, explain=params.explain)
+                        deadline=params.deadline, explain=params.explain, within=within)
     notices = parsed.notices + out["notices"]
     if not parsed.empty and not out["searched"]:
         notices.append("The query has only very common words (like \"the\" or \"of\"), "
@@ -97,6 +104,7 @@ def _search(engine: Engine, params: SearchParams, glossary: Glossary | None, sni
         "limit": limit,
         "sort": sort,
         "filters": filters,
+        "neighbours": neighbours,
         "date_from": date_from,
         "date_to": date_to,
         "results": out["results"],
@@ -105,6 +113,20 @@ def _search(engine: Engine, params: SearchParams, glossary: Glossary | None, sni
         "suggestion": suggestion,
         "notices": notices,
     }
+
+
+def neighbour_groups(names: list[str] | None) -> list[dict]:
+    """Each authority named with its ten statistical neighbours:
+    [{"authority": "Halton", "authorities": ["Halton", "St Helens", ...]}]. An authority the
+    lookup does not know is a SearchError naming it."""
+    groups = []
+    for name in dict.fromkeys(str(n).strip() for n in names or () if str(n).strip()):
+        found = lookup().with_neighbours(name)
+        if found is None:
+            raise SearchError(f"there is no authority called {name!r} to take the statistical "
+                              "neighbours of")
+        groups.append({"authority": found[0].name, "authorities": [a.name for a in found]})
+    return groups
 
 
 def highlighter(engine: Engine, text: str, glossary: Glossary | None = None) -> Highlight:

@@ -49,9 +49,11 @@ def create_app(index_dir: str | Path = "index", corpus_dir: str | Path | None = 
                                                     fallback=True)  # never serve a damaged one
     app.extensions["anchors"] = AnchorCache()
     from .views import bp
+    from .authorities import bp as authorities_bp
     app.register_blueprint(bp)
     from .feeds import bp as feeds_bp  # /search.atom, /reports.atom
     app.register_blueprint(feeds_bp)
+    app.register_blueprint(authorities_bp)
     app.register_error_handler(BadSearch, _bad_search)
     app.register_error_handler(IndexMissing, _index_missing)
     app.register_error_handler(IndexDamaged, _index_damaged)
@@ -62,7 +64,9 @@ def create_app(index_dir: str | Path = "index", corpus_dir: str | Path | None = 
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/")
+    # The API and every page's JSON twin (/authorities.json, /reports/<id>.json) answer errors
+    # in JSON too.
+    return request.path.startswith("/api/") or request.path.endswith(".json")
 
 
 def error_page(status: int, message: str | None = None):

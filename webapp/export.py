@@ -6,7 +6,7 @@ import io
 from typing import Callable, Iterable
 
 COLUMNS = ("authority", "report_type", "published", "section", "heading", "grade",
-           "paragraph", "page", "text", "link", "original", "report_id")
+           "paragraph", "page", "text", "link", "original", "report_id", "citation")
 
 # Spreadsheet programs run a cell starting with one of these as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -18,7 +18,8 @@ def csv_cell(value) -> str:
 
 
 def csv_rows(results: Iterable[dict], link: Callable[[dict], str],
-             original: Callable[[dict], str | None]) -> Iterable[str]:
+             original: Callable[[dict], str | None],
+             cite: Callable[[dict], str] = lambda r: "") -> Iterable[str]:
     """CSV text, header first, one chunk per row so a large export streams."""
     buf = io.StringIO()
     writer = csv.writer(buf)
@@ -35,5 +36,6 @@ def csv_rows(results: Iterable[dict], link: Callable[[dict], str],
         writer.writerow([csv_cell(v) for v in (
             r.get("authority"), r.get("report_type"), r.get("published") or r.get("date"),
             r.get("section"), r.get("heading"), r.get("grade"), r.get("para_number"),
-            r.get("page"), r.get("text"), link(r), original(r) or "", r.get("report_id"))])
+            r.get("page"), r.get("text"), link(r), original(r) or "", r.get("report_id"),
+            cite(r))])
         yield flush()

@@ -18,6 +18,7 @@ from indexer.search import SORTS as SORT_NAMES, SearchParams
 
 FACET_LABELS = {
     "authority": "Local authority",
+    "region": "Region",
     "section": "Section",
     "grade": "Grade",
     "year": "Year",
@@ -54,6 +55,7 @@ class SearchState:
     date_to: str = ""
     sort: str = "relevance"
     page: int = 1
+    neighbours: tuple[str, ...] = ()  # authorities, each searched with its statistical neighbours
 
     # -- reading ----------------------------------------------------------------------------
     @classmethod
@@ -71,7 +73,7 @@ class SearchState:
             raise BadSearch("Sort by most relevant, newest or oldest", "sort")
         state = cls(q=q, filters=filters, date_from=args.get("from", "").strip(),
                     date_to=args.get("to", "").strip(), sort=sort,
-                    page=parse_page(args.get("page")))
+                    page=parse_page(args.get("page")), neighbours=_neighbours(args))
         state.date_range()  # validate now, so a bad date is reported before searching
         return state
 
@@ -88,7 +90,8 @@ class SearchState:
                     break
                 filters[f] = filters.get(f, ()) + (v,)
         sort = args.get("sort", "relevance")
-        return cls(q=q, filters=filters, sort=sort if sort in SORTS else "relevance")
+        return cls(q=q, filters=filters, sort=sort if sort in SORTS else "relevance",
+                   neighbours=_neighbours(args, strict=False))
 
     def date_range(self) -> tuple[str | None, str | None]:
         start = parse_date(self.date_from, end=False, field="from")
@@ -100,11 +103,11 @@ class SearchState:
     @property
     def active(self) -> bool:
         """True when there is something to search for (words, a filter or a date)."""
-        return bool(self.q or self.filters or self.date_from or self.date_to)
+        return bool(self.q or self.filters or self.date_from or self.date_to or self.neighbours)
 
     @property
     def has_filters(self) -> bool:
-        return bool(self.filters or self.date_from or self.date_to)
+        return bool(self.filters or self.date_from or self.date_to or self.neighbours)
 
     def selected(self, facet: str) -> tuple[str, ...]:
         return self.filters.get(facet, ())
@@ -113,13 +116,15 @@ class SearchState:
         start, end = self.date_range()
         return SearchParams(q=self.q, filters={f: list(v) for f, v in self.filters.items()},
                             date_from=start, date_to=end, sort=self.sort,
-                            page=page or self.page, limit=limit)
+                            page=page or self.page, limit=limit,
+                            neighbours=list(self.neighbours))
 
     # -- writing ----------------------------------------------------------------------------
     def pairs(self) -> list[tuple[str, str]]:
         out = [("q", self.q)] if self.q else []
         for f in FACETS:
             out += [(f, v) for v in self.selected(f)]
+        out += [("neighbours", v) for v in self.neighbours]
         if self.date_from:
             out.append(("from", self.date_from))
         if self.date_to:
@@ -143,6 +148,9 @@ class SearchState:
             return replace(self, date_from="", page=1)
         if facet == "to":
             return replace(self, date_to="", page=1)
+        if facet == "neighbours":
+            return replace(self, neighbours=tuple(v for v in self.neighbours if v != value),
+                           page=1)
         filters = dict(self.filters)
         kept = tuple(v for v in filters.get(facet, ()) if v != value)
         if kept:
@@ -152,7 +160,7 @@ class SearchState:
         return replace(self, filters=filters, page=1)
 
     def cleared(self) -> "SearchState":
-        return replace(self, filters={}, date_from="", date_to="", page=1)
+        return replace(self, filters={}, date_from="", date_to="", page=1, neighbours=())
 
     def with_query(self, q: str) -> "SearchState":
         return replace(self, q=q, page=1)
@@ -167,6 +175,9 @@ class SearchState:
             for v in self.selected(f):
                 chips.append({"label": FACET_LABELS[f], "value": v,
                               "remove_url": self.without(f, v).url()})
+        for v in self.neighbours:
+            chips.append({"label": "Statistical neighbours of", "value": v,
+                          "remove_url": self.without("neighbours", v).url()})
         if self.date_from:
             chips.append({"label": "From", "value": self.date_from,
                           "remove_url": self.without("from").url()})
@@ -184,6 +195,18 @@ def _filters(args) -> dict[str, tuple[str, ...]]:
         if values:
             filters[f] = values
     return filters
+
+
+def _neighbours(args, strict: bool = True) -> tuple[str, ...]:
+    """The authorities whose statistical neighbours are asked for: at most 10, in order."""
+    values = tuple(dict.fromkeys(v.strip()[:100] for v in args.getlist("neighbours")
+                                 if v.strip()))
+    if not strict:
+        return values[:10]
+    if len(values) > 10:
+        raise BadSearch("Choose at most 10 authorities to compare with their neighbours",
+                        "neighbours")
+    return values
 
 
 def parse_page(raw: str | None) -> int:

@@ -11,9 +11,11 @@ from flask import (Blueprint, Response, abort, current_app, g, jsonify, render_t
 from markupsafe import Markup
 from werkzeug.exceptions import NotFound
 
+from indexer.ingest.authorities import lookup
 from indexer.search import highlighter, search
 
-from . import export, present
+from . import charts, export, present
+from .cite import citation
 from .anchors import unique_anchors
 from .security import web_url
 from .state import FACET_LABELS, PAGE_SIZE, SORTS, BadSearch, SearchState
@@ -105,6 +107,19 @@ def original_link(hit: dict, external: bool = False) -> dict | None:
     return None
 
 
+def cite_url(doc: dict) -> str:
+    """Where a citation sends its reader: the original on the Ofsted website when known, else
+    the original this site serves (at its page), else the paragraph on this site."""
+    return (web_url(doc.get("url")) or (original_link(doc, external=True) or {}).get("url")
+            or paragraph_url(doc, external=True))
+
+
+def cite(doc: dict) -> str:
+    """The citation of a paragraph (a search result or a stored paragraph document)."""
+    report = index().reports.get(doc.get("report_id")) or doc
+    return citation(report, doc, cite_url(doc))
+
+
 @bp.app_context_processor
 def helpers():
     return {"paragraph_url": paragraph_url, "original_link": original_link,
@@ -144,9 +159,23 @@ def search_page():
         pages=present.page_count(result["total"]),
         reports=result["reports"],
         expansions=present.expansions(result),
+        years=years_picture(result),
         suggestion_url=(state.with_query(result["suggestion"]).url()
                         if result.get("suggestion") else None))
     return render_template("search.html", **page), status
+
+
+def years_picture(result: dict) -> dict:
+    """Matching paragraphs per year (the year facet's counts, every year between the first and
+    the last), drawn as bars with their numbers."""
+    counts = {r["value"]: r["count"] for r in result["facets"].get("year", [])
+              if isinstance(r["value"], int) and r["count"]}
+    if not counts:
+        return {"counts": [], "svg": None}
+    years = [(y, counts.get(y, 0)) for y in range(min(counts), max(counts) + 1)]
+    return {"counts": years,
+            "svg": charts.per_year_svg(years, "Matching paragraphs per year, "
+                                              f"{years[0][0]} to {years[-1][0]}")}
 
 
 def corpus_stats() -> dict:
@@ -189,7 +218,7 @@ def search_csv():
     hits = hits[:CSV_MAX_ROWS]
     rows = export.csv_rows(
         hits, link=lambda h: paragraph_url(h, external=True),
-        original=lambda h: (original_link(h, external=True) or {}).get("url"))
+        original=lambda h: (original_link(h, external=True) or {}).get("url"), cite=cite)
     name = "-".join(state.q.split()[:6]) or "all"
     name = "".join(c for c in name if c.isalnum() or c in "-_")[:60] or "search"
     return Response(stream_with_context(rows), mimetype="text/csv",
@@ -216,6 +245,7 @@ def report_page(report_id):
     for p in docs:
         marked, hits = highlight.mark(p.get("text") or "")
         p = dict(p, marked=Markup(marked), hits=hits, anchor=anchors[p["position"]])
+        p["citation"] = cite(p)
         if p.get("heading") and (not paragraphs or paragraphs[-1].get("heading") != p["heading"]):
             p["starts_heading"] = True
             contents.append({"heading": p["heading"], "anchor": p["anchor"],
@@ -224,7 +254,10 @@ def report_page(report_id):
             matched.append(p)
         paragraphs.append(p)
     report = dict(report, url=web_url(report.get("url")))
+    authority = lookup().find(report.get("authority")) if report.get("urn") else None
     return render_template("report.html", report=report, paragraphs=paragraphs,
+                           authority_url=(url_for("authorities.authority_page",
+                                                  slug=authority.slug) if authority else None),
                            contents=contents, matched=matched, state=state,
                            source_url=(url_for("search.source_file", source=report["source"])
                                        if source_available(report.get("source")) else None),

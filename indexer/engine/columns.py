@@ -19,7 +19,9 @@ def _column(reader, name, missing) -> list:
     out: list = []
     for leaf, _offset in reader.leaf_readers():
         n = leaf.doc_count_all()
-        values = list(leaf.column_reader(name)) if leaf.has_column(name) else []
+        # An index written before a facet existed has no such field: it reads as empty.
+        held = name in leaf.schema and leaf.has_column(name)
+        values = list(leaf.column_reader(name)) if held else []
         values = values[:n] + [missing] * (n - len(values))
         if isinstance(missing, str):
             values = [v if isinstance(v, str) else (v.decode("utf-8") if v else "")

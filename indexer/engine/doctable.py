@@ -95,15 +95,19 @@ class DocTable:
         return {d: v * factors[codes[d]] for d, v in scores.items()}
 
     def select(self, matched: Iterable[int], selected: dict[str, set[str]],
-               date_from: str | None, date_to: str | None) -> tuple[int, dict, dict]:
+               date_from: str | None, date_to: str | None,
+               within: dict[str, set[str]] | None = None) -> tuple[int, dict, dict]:
         """Filters and counts for a set of matches.
 
         `selected` maps a facet to the values ticked (lower-cased; OR within a facet, AND
         across facets); dates are ISO prefixes, inclusive. Returns the bitmap of matches kept,
         each facet's counts (the matches passing every other facet's selection and the dates,
         by value of that facet: what ticking another value would add) and the matches kept
-        per report."""
+        per report. `within` (facet -> lower-cased values) restricts the matches before anything
+        is counted, like the dates: a scope, not a facet selection."""
         base = bitmap(matched, self.size)
+        for f, want in (within or {}).items():
+            base &= self.columns[f].matching(want)
         dates = self.in_dates(date_from, date_to)
         if dates is not None:
             base &= dates

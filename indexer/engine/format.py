@@ -14,6 +14,8 @@ from pathlib import Path
 
 import whoosh
 
+from ..model import DOCUMENT_FIELDS, FACETS
+
 FORMAT_MODULES = ("analysis.py", "schema.py", "writing.py", "_whoosh.py")
 
 
@@ -32,6 +34,8 @@ def _code_without_docs(source: str) -> str:
 def format_version() -> str:
     here = Path(__file__).resolve().parent
     digest = hashlib.sha256(whoosh.versionstring().encode())
+    # The schema is made from these: a field added is a format change.
+    digest.update(repr((DOCUMENT_FIELDS, FACETS)).encode())
     for name in FORMAT_MODULES:
         digest.update(name.encode())
         digest.update(_code_without_docs((here / name).read_text("utf-8")).encode())

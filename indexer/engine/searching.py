@@ -116,14 +116,17 @@ class Engine:
                date_from: str | None = None, date_to: str | None = None,
                sort: str = "relevance", page: int = 1, limit: int = 20,
                snippet_chars: int | None = 300, deadline: float | None = None,
-               explain: bool = False) -> dict:
+               explain: bool = False,
+               within: dict[str, list[str]] | None = None) -> dict:
         """Search with a parsed (and glossary-expanded) query tree.
 
         `filters` maps a facet to the values selected (OR within a facet, AND across facets,
         case-insensitive); `date_from`/`date_to` are ISO date prefixes, inclusive. Facet counts
         cover every match; each facet's counts ignore that facet's own selection. Raises
         TimeLimitExceeded once time.monotonic() passes `deadline`. With `explain`, each result
-        of a scored query carries its score broken into its parts (engine/explain.py).
+        of a scored query carries its score broken into its parts (engine/explain.py). `within`
+        restricts to facet values as a scope (every count respects it): the authorities of a
+        neighbours filter.
         """
         table = self.table
         compiler, compiled = self._compile(tree)
@@ -137,9 +140,11 @@ class Engine:
 
         selected = {f: {str(v).strip().lower() for v in vals}
                     for f, vals in (filters or {}).items() if f in FACETS and vals}
-        keep, counts, report_hits = table.select(matched, selected, date_from, date_to)
+        scope = {f: {str(v).strip().lower() for v in vals}
+                 for f, vals in (within or {}).items() if f in FACETS}
+        keep, counts, report_hits = table.select(matched, selected, date_from, date_to, scope)
         total = keep.bit_count()
-        kept = (matched if not selected and not (date_from or date_to)
+        kept = (matched if not selected and not scope and not (date_from or date_to)
                 else set(members(keep, table.size)))
         start = (page - 1) * limit
         hits = (self._page(kept, matched, scores if compiler.scored else None, sort, start, limit)

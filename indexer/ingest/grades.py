@@ -41,9 +41,11 @@ def normalise_grade(text: Optional[str]) -> Optional[str]:
         t = t[1:-1].strip()
     if not t:
         return None
-    m = re.fullmatch(r"(?:grade\s*([1-4])\s*(?:\((\w+)\))?|(\w+)\s*\(grade\s*([1-4])\))", t)
+    # "Grade 4 (Inadequate)", "Inadequate (Grade 4)", and a table cell "Inadequate Grade 4".
+    m = re.fullmatch(r"(?:grade\s*([1-4])\s*(?:\((\w+)\))?|(\w+)\s*\(grade\s*([1-4])\)"
+                     r"|(?:outstanding|good|adequate|inadequate)\s+grade\s*([1-4]))", t)
     if m:
-        return GRADE_N_SCALE[int(m.group(1) or m.group(4))]
+        return GRADE_N_SCALE[int(m.group(1) or m.group(4) or m.group(5))]
     t = re.sub(r"\s+", " ", t)
     if re.fullmatch(r"requires? improvement(?: to be good)?|improvement", t):
         return "Requires improvement"

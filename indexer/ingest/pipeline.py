@@ -6,9 +6,12 @@ can be tested on the seeds without an index or a server.
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from typing import Optional
 
+from .authorities import authority_codes
+from .grades import GRADE_WORDS, normalise_grade
 from .metadata import extract_metadata
 from ..model import Judgement, Paragraph, Report, SourceText
 from .sections import CONTAINERS, SectionTracker, heading_key as _key, section_for
@@ -89,6 +92,7 @@ def paragraphs_from_blocks(blocks: list[Block], judgements: list[Judgement] | No
                              grade_lookup=grade_lookup(judgements), levelled=levelled)
     tracker.groups = table_groups(judgements)
     paragraphs: list[Paragraph] = []
+    under: list[Optional[str]] = []  # each paragraph's heading, table columns aside
     for block in blocks:
         if block.kind == "heading":
             tracker.heading(block.text, block.level, block.grade)
@@ -96,6 +100,7 @@ def paragraphs_from_blocks(blocks: list[Block], judgements: list[Judgement] | No
             tracker.grade_line(block.grade, block.area, block.text or None)
         elif block.kind in PROSE and block.text:
             heading, section, grade = tracker.paragraph(block.para_number is not None)
+            under.append(heading)
             heading = block.label or heading
             paragraphs.append(Paragraph(
                 text=block.text,
@@ -108,6 +113,37 @@ def paragraphs_from_blocks(blocks: list[Block], judgements: list[Judgement] | No
                 kind=block.kind,
                 shape=paragraph_shape(block.text, block.kind, section, heading),
             ))
+    return grades_stated_in_prose(paragraphs, under)
+
+
+# "Leadership and management are good. The council ..."; "The impact of the partners' strategy
+# on improving infant mortality ... is adequate."
+STATED_GRADE = re.compile(r"^(?P<subject>.+?)\s+(?:is|are)\s+(?P<grade>" + GRADE_WORDS
+                          + r")\.(?:\s|$)", re.I)
+
+
+def grades_stated_in_prose(paragraphs: list[Paragraph],
+                           under: list[Optional[str]]) -> list[Paragraph]:
+    """Give a heading's ungraded paragraphs the grade its first paragraph states of the heading
+    itself: a 2008 joint area review's additional investigation ("<the heading> is adequate.")
+    and a 2009-12 area whose "Record of main findings" row the converter left blank
+    ("Leadership and management are good."). Only when the sentence's subject is the heading
+    word for word, so a sentence about something else grades nothing. `under` is each
+    paragraph's heading without table columns ("Major strengths"): the cells of a table under
+    the heading belong to its run."""
+    start = 0
+    while start < len(paragraphs):
+        heading, first = under[start], paragraphs[start]
+        end = start
+        while end < len(paragraphs) and under[end] == heading:
+            end += 1
+        run = paragraphs[start:end]
+        m = STATED_GRADE.match(first.text)
+        if (heading and m and _key(m.group("subject")) == _key(heading)
+                and all(p.grade is None for p in run)):
+            for p in run:
+                p.grade = normalise_grade(m.group("grade"))
+        start = end
     return paragraphs
 
 
@@ -125,6 +161,7 @@ def build_report(source: SourceText, report_id: str, relpath: str) -> Report:
         judgements=meta.judgements,
         paragraphs=paragraphs_from_blocks(segment(source), meta.judgements),
         notes=list(source.info.get("notes", [])),
+        **authority_codes(meta.authority),
     )
 
 

@@ -20,6 +20,7 @@ from webapp import create_app
 from .chromium import CHROMIUM, CHROMIUM_ARGS
 
 WIDTHS = {"desktop": 1280, "phone": 375}
+AUTHORITY = "halton"  # the authority page shot (any slug: `.. OUT_DIR INDEX_DIR slug`)
 
 
 def main(out: Path, index_dir: Path | None = None) -> None:
@@ -39,6 +40,8 @@ def main(out: Path, index_dir: Path | None = None) -> None:
                 "no-results": "/search?q=zzyzzx+qqq&authority=Halton",
                 "error": "/search?q=home&from=2015-13-45",
                 "not-found": "/reports/nope",
+                "authorities": "/authorities?sort=overall_effectiveness&region=North+West",
+                "authority": "/authorities/" + AUTHORITY,
             }
             for shot, url in shots.items():
                 page.goto(base + url)
@@ -60,4 +63,6 @@ def first_report(base: str, page) -> str:
 
 
 if __name__ == "__main__":
+    if len(sys.argv) > 3:
+        AUTHORITY = sys.argv[3]
     main(Path(sys.argv[1]), Path(sys.argv[2]) if len(sys.argv) > 2 else None)

@@ -273,9 +273,10 @@ def test_snippet_without_matches_is_escaped_text(small):
 
 # --- the JSON --------------------------------------------------------------------------------
 
-TOP_KEYS = {"query", "total", "reports", "page", "pages", "limit", "sort", "filters",
+TOP_KEYS = {"query", "total", "reports", "page", "pages", "limit", "sort", "filters", "neighbours",
             "date_from", "date_to", "results", "facets", "expansions", "suggestion", "notices"}
-RESULT_KEYS = {"id", "report_id", "source", "authority", "report_type", "inspection_start",
+RESULT_KEYS = {"id", "report_id", "source", "authority", "urn", "la_code", "gss_code", "region",
+               "report_type", "inspection_start",
                "inspection_end", "published", "date", "year", "section", "heading", "grade",
                "para_number", "position", "page", "kind", "shape", "anchor", "url", "text",
                "snippet", "score", "report_hits", "explain"}
@@ -285,7 +286,8 @@ def test_json_shape_is_stable(small):
     result = run(small, "CSE", filters={"grade": ["good"]})
     json.dumps(result)  # serialisable
     assert set(result) == TOP_KEYS
-    assert set(result["facets"]) == {"authority", "section", "grade", "year", "report_type"}
+    assert set(result["facets"]) == {"authority", "region", "section", "grade", "year",
+                                     "report_type"}
     for rows in result["facets"].values():
         assert all(set(r) == {"value", "count", "selected"} for r in rows)
     result = run(small, "interviews")

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from indexer.cache import ExtractionCache
+from indexer.judgements import judgement_row
 from indexer.model import Report
 from indexer.ingest.pipeline import parse_file, source_id
 
@@ -30,7 +31,7 @@ GRADES = {"outstanding": "Outstanding", "good": "Good", "requires improvement": 
 NOT_GRADED = {"inspection_pre_dates_judgement", "not_reported_post_reform"}
 FIELDS = ("inspection_start", "inspection_end", "overall", "leaders", "help_and_protection",
           "in_care", "care_leavers")
-REQUIRED_AGREEMENT = 0.97
+REQUIRED_AGREEMENT = 0.99
 
 pytestmark = pytest.mark.shared(f"ofsted-pdfs/{CSV}")
 
@@ -55,29 +56,18 @@ THIRD_PARTY_WRONG: dict[tuple[str, str, str], str] = {
 }
 
 
-def judgement_field(area: str) -> str | None:
-    """Which of the third party's five columns a judgement area of ours fills."""
-    a = area.lower()
-    if a.startswith("overall effectiveness"):
-        return "overall"
-    if "impact of leaders" in a or a.startswith("leadership, management and governance"):
-        return "leaders"
-    if "help and protection" in a:
-        return "help_and_protection"
-    if "in care" in a or "looked after" in a:
-        return "in_care"  # ILACS before 2023: "children in care and care leavers", one grade
-    if "care leavers" in a:
-        return "care_leavers"
-    return None
+# Our judgements row's column (indexer/judgements.py) for each of the third party's five.
+COLUMNS = {"overall": "overall_effectiveness", "leaders": "impact_of_leaders",
+           "help_and_protection": "help_and_protection", "in_care": "children_in_care",
+           "care_leavers": "care_leavers"}
 
 
 def ours(report) -> dict[str, str | None]:
-    values = {f: None for f in FIELDS}
+    """Our values as `ofsted-search judgements` gives them: ILACS before 2023 grades "children
+    in care and care leavers" together, in children_in_care, with care_leavers null."""
+    row = judgement_row(report.summary())
+    values = {field: row[column] for field, column in COLUMNS.items()}
     values["inspection_start"], values["inspection_end"] = report.inspection_start, report.inspection_end
-    for j in report.judgements:
-        field = judgement_field(j.area)
-        if field and values[field] is None:
-            values[field] = j.grade
     return values
 
 
@@ -132,9 +122,12 @@ def comparisons(request, shared_dir):
         path, values = pdf_for(pdfs, row), theirs(row)
         if path is None or not values:
             continue  # 2012 reports not in the folder; pre-ILACS rows with nothing to compare
-        mine = ours(parsed(pdfs, path, cache))
+        report = parsed(pdfs, path, cache)
+        mine = ours(report)
         for field, value in values.items():
             out.append((path.parent.name, path.name, field, mine[field], value))
+        # The authority's codes, joined by its name, against the third party's URN.
+        out.append((path.parent.name, path.name, "urn", report.urn, row["urn"]))
     return out
 
 

@@ -121,7 +121,7 @@ def test_joint_area_review_grades_from_ticked_boxes():
     assert (p["32"].section, p["32"].grade) == ("Children in care", "Good")              # X under Good
     assert (p["43"].section, p["43"].grade) == ("SEND and disabilities", "Good")
     assert (p["13"].section, p["13"].grade) == (None, None)    # Equality and diversity: ungraded
-    assert p["58"].grade is None                                # further investigations: ungraded
+    assert p["58"].grade == "Adequate"  # further investigation: its first sentence states it
 
 
 @pytest.mark.parametrize("name", SEEDS)
