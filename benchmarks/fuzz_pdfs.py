@@ -176,7 +176,7 @@ def main() -> None:
             outcome[p] = "skipped"
             reasons[re.sub(r"\(.*", "(...)", why)[:90]] += 1
         for p, note in summary.notes:
-            reasons["caveat: " + re.sub(r"\d[\d, ]*", "N", note)[:80]] += 1
+            reasons["caveat: " + re.sub(r"\d+", "N", note)[:80]] += 1
     unaccounted = sorted(set(kinds) - set(outcome))
     by_kind = collections.defaultdict(collections.Counter)
     for name, kind in kinds.items():
