@@ -90,7 +90,11 @@ class DocTable:
         each facet's counts (the matches passing every other facet's selection and the dates,
         by value of that facet: what ticking another value would add) and the matches kept
         per report."""
-        base = bitmap(matched, self.size)
+        return self.select_bits(bitmap(matched, self.size), selected, date_from, date_to)
+
+    def select_bits(self, base: int, selected: dict[str, set[str]],
+                    date_from: str | None, date_to: str | None) -> tuple[int, dict, dict]:
+        """select() for matches given as a bitmap."""
         dates = self.in_dates(date_from, date_to)
         if dates is not None:
             base &= dates

@@ -23,9 +23,11 @@ from . import clock
 from ._whoosh import index
 from .columns import read_table
 from .compiler import Compiler
-from .doctable import DocTable, members
+from .dense import DenseExecutor, Unprunable, bitmap_of, mask_of
+from .doctable import DocTable, bitmap, members
 from .executor import Executor, whoosh_scores
 from .highlight import Highlight
+from .postcache import PostingCache
 from .postings import Lengths
 from .schema import stored_document
 
@@ -38,17 +40,25 @@ class Engine:
     files, so every call into Whoosh holds `self.lock`; scoring, counting and snippets run
     outside it, and Python runs one thread at a time anyway.
 
-    `reference=True` scores with Whoosh's own matchers instead of the executor: slow, for tests
-    that check the executor gives the same results."""
+    A search scores exactly only the paragraphs that can reach its page (dense.py, over
+    postings decoded once per generation, postcache.py). `exhaustive=True` scores every match
+    with the executor instead (executor.py, as before issue 12), and `reference=True` with
+    Whoosh's own matchers: slow, for tests and benchmarks that check the pruned search gives
+    the same results. `prior`, when set, is a non-negative multiplier per document number
+    applied to every score (a numpy array of the generation's size)."""
 
-    def __init__(self, directory: Path, reference: bool = False):
+    def __init__(self, directory: Path, reference: bool = False, exhaustive: bool = False):
         self.directory = Path(directory)
         self.ix = index.open_dir(str(self.directory))
         self.reference = reference
+        self.exhaustive = exhaustive or reference
         self.lock = threading.RLock()  # held for every call into Whoosh
         self._searcher_obj = None
         self._table: Optional[DocTable] = None
         self._lengths: Optional[Lengths] = None
+        self._cache: Optional[PostingCache] = None
+        self._ranks: dict = {}
+        self.prior = None
 
     def close(self) -> None:
         with self.lock:
@@ -79,6 +89,19 @@ class Engine:
                 if self._lengths is None:
                     self._lengths = Lengths(self._searcher(), self.lock)
         return self._lengths
+
+    @property
+    def cache(self) -> PostingCache:
+        if self._cache is None:
+            with self.lock:
+                if self._cache is None:
+                    self._cache = PostingCache(self._searcher(), self.table, self.lengths,
+                                               self.lock)
+        return self._cache
+
+    def _dense(self, deadline: Optional[float] = None) -> DenseExecutor:
+        return DenseExecutor(self._searcher(), self.table, self.cache, self.lock, deadline,
+                             clock.Ticker(deadline), self.prior)
 
     def _executor(self, deadline: Optional[float] = None) -> Executor:
         return Executor(self._searcher(), self.table, self.lengths, self.lock, deadline)
@@ -124,56 +147,58 @@ class Engine:
         table = self.table
         compiler, compiled = self._compile(tree)
         searched = bool(compiler.scored or compiler.required or compiler.excluded)
-        if not searched and tree.items:
-            # Words typed, none searchable (all too common): no match.
-            matched, scores = set(), {}
-        else:
-            matched, scores = self._match(compiler, compiled, deadline)
-        clock.check(deadline)
-
         selected = {f: {str(v).strip().lower() for v in vals}
                     for f, vals in (filters or {}).items() if f in FACETS and vals}
-        keep, counts, report_hits = table.select(matched, selected, date_from, date_to)
-        total = keep.bit_count()
-        kept = (matched if not selected and not (date_from or date_to)
-                else set(members(keep, table.size)))
         start = (page - 1) * limit
-        hits = (self._page(kept, matched, scores if compiler.scored else None, sort, start, limit)
-                if start < total else [])
+        if not searched and tree.items:
+            # Words typed, none searchable (all too common): no match.
+            keep, counts, report_hits = table.select_bits(0, selected, date_from, date_to)
+            hits = []
+        else:
+            matches = self._match(compiler, compiled, deadline)
+            clock.check(deadline)
+            keep, counts, report_hits = table.select_bits(matches.bits, selected, date_from,
+                                                          date_to)
+            hits = (matches.page(keep, bool(selected or date_from or date_to), sort, start,
+                                 limit) if start < keep.bit_count() else [])
         results = self._results(hits, report_hits, compiler.highlight, snippet_chars, deadline)
-        return {"total": total, "reports": len(report_hits), "results": results,
+        return {"total": keep.bit_count(), "reports": len(report_hits), "results": results,
                 "facets": table.facet_rows(counts, selected), "searched": searched,
                 "notices": compiler.notices}
 
-    def _match(self, compiler: Compiler, compiled, deadline: float | None
-               ) -> tuple[set[int], dict[int, float]]:
-        """Every document the query matches, and the scores of the scored ones. One pass scores
-        every match (block-quality skipping is unsafe with the word bonus)."""
+    def _match(self, compiler: Compiler, compiled, deadline: float | None):
+        """Every document the query matches, as a bitmap, and a way to its page: pruned, or
+        (exhaustive, reference, a query with a negative constant) every match scored."""
+        if not self.exhaustive:
+            try:
+                return _Pruned(self, compiler, compiled, self._dense(deadline))
+            except Unprunable:
+                pass
         run = self._executor(deadline)
         if not compiler.scored:
-            return _constrained(run, compiler, set(self.table.live)), {}
+            return _Scored(self, _constrained(run, compiler, set(self.table.live)), None)
         if self.reference:
             with self.lock:
                 scores = whoosh_scores(self._searcher(), compiled, deadline)
         else:
             scores = run.run(compiled)
-        return _constrained(run, compiler, set(scores)), scores
+        if self.prior is not None:
+            scores = {d: v * self.prior[d] for d, v in scores.items()}
+        return _Scored(self, _constrained(run, compiler, set(scores)), scores)
 
-    def _page(self, kept: set[int], matched: set[int], scores: dict[int, float] | None,
-              sort: str, start: int, limit: int) -> list[tuple[int, float | None]]:
-        """(docnum, score) of the page's results, in the order `sort` asks for; a query that
-        scores nothing lists its matches newest report first, in reading order."""
-        table = self.table
-        if scores is None:
-            order = (d for d in table.browse_order(sort) if d in kept)
-            return [(d, None) for d in itertools.islice(order, start, start + limit)]
-        every = kept is matched and len(matched) == len(scores)
-        ranked = scores if every else {d: scores[d] for d in kept}
-        if sort in ("newest", "oldest"):
-            rank = table.date_rank(sort)
-            return heapq.nsmallest(start + limit, ranked.items(),
-                                   key=lambda h: (rank[h[0]], -h[1], h[0]))[start:]
-        return _best(ranked, start + limit)[start:]
+    def date_rank(self, sort: str):
+        """The table's date rank for `sort`, as a numpy array (worked out once)."""
+        rank = self._ranks.get(sort)
+        if rank is None:
+            import numpy as np
+            rank = self._ranks[sort] = np.asarray(self.table.date_rank(sort), dtype=np.int64)
+        return rank
+
+    def _browse(self, kept, sort: str, start: int, limit: int) -> list[tuple[int, None]]:
+        """A query that scores nothing lists its matches newest report first, in reading
+        order."""
+        order = (d for d in self.table.browse_order(sort) if d in kept)
+        return [(d, None) for d in itertools.islice(order, start, start + limit)]
 
     def _results(self, hits: list[tuple[int, float | None]], report_hits: dict[str, int],
                  highlight: Highlight, snippet_chars: int | None,
@@ -198,6 +223,11 @@ class Engine:
         compiler, compiled = self._compile(tree)
         if compiled is None and not compiler.required:
             return 0
+        if not self.exhaustive:
+            try:
+                return int(_Pruned(self, compiler, compiled, self._dense(deadline)).mask.sum())
+            except Unprunable:
+                pass
         run = self._executor(deadline)
         docs = run.docs(compiled) if compiled is not None else set(self.table.live)
         return len(_constrained(run, compiler, docs))
@@ -241,6 +271,53 @@ def _best(scores: dict[int, float], n: int) -> list[tuple[int, float]]:
     best = [(d, v) for d, v in scores.items() if v >= floor]
     best.sort(key=lambda h: (-h[1], h[0]))
     return best[:n]
+
+
+class _Scored:
+    """Matches with every score known (the exhaustive executor, or Whoosh's matchers)."""
+
+    def __init__(self, engine: Engine, matched: set[int], scores: dict[int, float] | None):
+        self.engine, self.matched, self.scores = engine, matched, scores
+        self.bits = bitmap(matched, engine.table.size)
+
+    def page(self, keep: int, filtered: bool, sort: str, start: int, limit: int):
+        """(docnum, score) of the page's results, in the order `sort` asks for."""
+        table = self.engine.table
+        kept = set(members(keep, table.size)) if filtered else self.matched
+        if self.scores is None:
+            return self.engine._browse(kept, sort, start, limit)
+        scores = self.scores
+        ranked = scores if len(kept) == len(scores) else {d: scores[d] for d in kept}
+        if sort in ("newest", "oldest"):
+            rank = table.date_rank(sort)
+            return heapq.nsmallest(start + limit, ranked.items(),
+                                   key=lambda h: (rank[h[0]], -h[1], h[0]))[start:]
+        return _best(ranked, start + limit)[start:]
+
+
+class _Pruned:
+    """Matches as a vector; scores worked out only for what can reach the page (dense.py)."""
+
+    def __init__(self, engine: Engine, compiler: Compiler, compiled, run: DenseExecutor):
+        self.engine, self.compiled, self.run = engine, compiled, run
+        self.scored = compiler.scored and compiled is not None
+        table = engine.table
+        mask = run.matches(compiled) if compiled is not None else run.cache.live.copy()
+        for required in compiler.required:
+            mask &= run.matches(required, within=mask)
+        for excluded in compiler.excluded:
+            mask &= ~run.matches(excluded, within=mask)
+        self.mask = mask
+        self.bits = bitmap_of(mask)
+        self.size = table.size
+
+    def page(self, keep: int, filtered: bool, sort: str, start: int, limit: int):
+        kept = mask_of(keep, self.size) if filtered else self.mask
+        if not self.scored:
+            import numpy as np
+            return self.engine._browse(set(np.flatnonzero(kept).tolist()), sort, start, limit)
+        rank = self.engine.date_rank(sort) if sort in ("newest", "oldest") else None
+        return self.run.top(self.compiled, kept, start + limit, sort, rank)[start:]
 
 
 def _constrained(run: Executor, compiler: Compiler, docs: set[int]) -> set[int]:
