@@ -34,8 +34,8 @@ class Ticker:
     def __call__(self, n: int = 1) -> None:
         if self.deadline is not None:
             self.handled += n
-            if self.handled >= CHECK_EVERY:
-                self.handled %= CHECK_EVERY
+            while self.handled >= CHECK_EVERY:
+                self.handled -= CHECK_EVERY
                 check(self.deadline)
 
 

@@ -76,22 +76,64 @@ class DenseExecutor:
         self._inside = False                   # evaluating inside a memoised subtree
         self._dynamic: set[int] = set()        # nodes holding a phrase
         self._walked: set[int] = set()
+        # Vectors are over the documents `universe` (ascending), or all when None: once the
+        # candidates are few, each round of bounds costs as much as they are.
+        self.universe: Optional[np.ndarray] = None
+        self._place: Optional[np.ndarray] = None  # document -> its index in universe, or -1
+        self._passes: dict[tuple, tuple] = {}     # whole-index results since the last check
+
+    def _within(self, docs: Optional[np.ndarray]) -> None:
+        self.universe = docs
+        if docs is None:
+            self._place = None
+        else:
+            self._place = np.full(self.n, -1, dtype=np.int64)
+            self._place[docs] = np.arange(len(docs))
+
+    def _whole(self, node, mode: str) -> tuple[np.ndarray, np.ndarray]:
+        """run() over every document, kept until a phrase is checked again."""
+        found = self._passes.get((id(node), mode))
+        if found is None:
+            saved = self.universe
+            self._within(None)
+            try:
+                found = self._passes[(id(node), mode)] = self.run(node, mode)
+            finally:
+                self._within(saved)
+        return found
+
+    def _over(self, docs: np.ndarray, node, mode: str) -> tuple[np.ndarray, np.ndarray]:
+        """run() for the documents `docs` only: from the whole-index pass when it is still
+        valid, else over `docs` alone."""
+        found = self._passes.get((id(node), mode))
+        if found is not None:
+            return found[0][docs], found[1][docs]
+        saved = self.universe
+        self._within(docs)
+        try:
+            return self.run(node, mode)
+        finally:
+            self._within(saved)
 
     # -- what callers use
 
     def matches(self, node, within: Optional[np.ndarray] = None) -> np.ndarray:
         """Exactly the documents `node` matches (those in `within`, when given)."""
         self._prepare(node)
-        while True:
-            upper = self.run(node, UPPER)[0]
-            lower = self.run(node, LOWER)[0]
-            open_ = upper & ~lower
-            if within is not None:
-                open_ &= within
-                lower = lower & within
-            if not open_.any():
-                return lower
-            self.resolve(np.flatnonzero(open_))
+        if within is not None:  # evaluated over those documents only
+            docs = np.flatnonzero(within)
+            upper, lower = self._over(docs, node, UPPER)[0], self._over(docs, node, LOWER)[0]
+            if (upper & ~lower).any():
+                self.resolve(docs[upper & ~lower])
+                lower = self._over(docs, node, LOWER)[0]
+            out = np.zeros(self.n, dtype=bool)
+            out[docs[lower]] = True
+            return out
+        upper, lower = self._whole(node, UPPER)[0], self._whole(node, LOWER)[0]
+        if (upper & ~lower).any():
+            self.resolve(np.flatnonzero(upper & ~lower))
+            lower = self._whole(node, LOWER)[0]
+        return lower
 
     def top(self, node, kept: np.ndarray, n: int, sort: str = "relevance",
             rank: Optional[np.ndarray] = None) -> list[tuple[int, float]]:
@@ -138,9 +180,9 @@ class DenseExecutor:
 
     def _bounds(self, node, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """UPPER and LOWER scores of `docs` (all matched by `node`: a LOWER miss scores 0)."""
-        mu, su = self.run(node, UPPER)
-        ml, sl = self.run(node, LOWER)
-        upper, lower = su[docs], np.where(ml[docs], sl[docs], 0.0)
+        _, upper = self._over(docs, node, UPPER)
+        ml, sl = self._over(docs, node, LOWER)
+        lower = np.where(ml, sl, 0.0)
         if self.prior is not None:
             upper, lower = upper * self.prior[docs], lower * self.prior[docs]
         return upper, lower
@@ -151,6 +193,7 @@ class DenseExecutor:
             clock.check(self.deadline)
             todo = docs[phrase.may[docs] & ~phrase.checked[docs]]
             if len(todo):
+                self._passes.clear()
                 self.tick(len(todo))
                 phrase.holds[todo[self._check(phrase, todo)]] = True
                 phrase.checked[todo] = True
@@ -204,13 +247,22 @@ class DenseExecutor:
         if self._inside:  # only the outermost phrase-free node is kept (memory)
             return self._eval(node, EXACT)
         found = self._memo.get(id(node))
-        if found is None:
+        if found is None:  # worked out over every document, once
+            saved = self.universe
+            self._within(None)
             self._inside = True
             try:
                 found = self._memo[id(node)] = self._eval(node, EXACT)
             finally:
                 self._inside = False
-        return found
+                self._within(saved)
+        return self._gather(found)
+
+    def _gather(self, vectors: tuple) -> tuple:
+        """Whole-index vectors, over the universe."""
+        if self.universe is None:
+            return vectors
+        return tuple(v[self.universe] for v in vectors)
 
     def _eval(self, node, mode: str):
         handler = _HANDLERS.get(type(node))
@@ -218,27 +270,34 @@ class DenseExecutor:
             return self._by_whoosh(node)
         return handler(self, node, mode)
 
-    def _empty(self):
-        return np.zeros(self.n, dtype=bool), np.zeros(self.n)
+    def _empty(self, size: Optional[int] = None):
+        size = size if size is not None else (
+            self.n if self.universe is None else len(self.universe))
+        return np.zeros(size, dtype=bool), np.zeros(size)
+
+    def _scatter(self, ids: np.ndarray, scores: np.ndarray, whole: bool = False):
+        """Sparse (ids, scores) as vectors over the universe (over every document: `whole`)."""
+        self.tick(len(ids))
+        m, s = self._empty(self.n if whole else None)
+        if self.universe is not None and not whole:
+            at = self._place[ids]
+            ok = at >= 0
+            ids, scores = at[ok], scores[ok]
+        m[ids] = True
+        s[ids] = scores
+        return m, s
 
     def _by_whoosh(self, node):
         with self.lock:
             scores = whoosh_scores(self.s, node, self.deadline)
-        m, s = self._empty()
-        if scores:
-            ids = np.fromiter(scores, dtype=np.int64, count=len(scores))
-            m[ids] = True
-            s[ids] = np.fromiter(scores.values(), dtype=np.float64, count=len(scores))
-        return m, s
+        return self._scatter(np.fromiter(scores, dtype=np.int64, count=len(scores)),
+                             np.fromiter(scores.values(), dtype=np.float64, count=len(scores)))
 
-    def _postings(self, fieldname: str, text, boost: float = 1.0):
+    def _postings(self, fieldname: str, text, boost: float = 1.0, whole: bool = False):
         p = self.cache.term(fieldname, text, tick=self.tick)
-        m, s = self._empty()
-        m[p.ids] = True
-        s[p.ids] = p.scores * boost if boost != 1.0 else p.scores
         if len(p.scores) and p.scores.min() < 0:
             raise Unprunable
-        return m, s
+        return self._scatter(p.ids, p.scores * boost if boost != 1.0 else p.scores, whole)
 
     def _term(self, node, mode):
         return self._postings(node.fieldname, node.text, node.boost)
@@ -249,30 +308,42 @@ class DenseExecutor:
         key = (node.fieldname, tuple(node.words), node.slop)
         phrase = self.phrases.get(key)
         if phrase is None:
-            words = [self._postings(node.fieldname, w) for w in node.words]
+            words = [self._postings(node.fieldname, w, whole=True) for w in node.words]
             may = np.logical_and.reduce([m for m, _ in words])
             value = np.where(may, _tree_sum([s for _, s in words]), 0.0)
             phrase = self.phrases[key] = Phrase(key, may, value)
         if mode == EXACT:
             self.resolve(np.flatnonzero(phrase.may & ~phrase.checked))
-        m = (phrase.may & ~(phrase.checked & ~phrase.holds)) if mode == UPPER else phrase.holds
-        s = np.where(m, phrase.value, 0.0)
+        u = self.universe
+        holds = phrase.holds if u is None else phrase.holds[u]
+        if mode == UPPER:
+            checked = phrase.checked if u is None else phrase.checked[u]
+            m = (phrase.may if u is None else phrase.may[u]) & ~(checked & ~holds)
+        else:
+            m = holds
+        s = np.where(m, phrase.value if u is None else phrase.value[u], 0.0)
         return m, (s * node.boost if node.boost != 1.0 else s)
 
     def _expanded_wildcard(self, node, mode):
         if len(node.words) == 1:
             return self._postings(node.fieldname, node.words[0])
-        m, s = self._empty()
+        m, _ = self._empty(self.n)
         for word in node.words:
             m[self.cache.term(node.fieldname, word, tick=self.tick).ids] = True
-        s[m] = 1.0
-        return m, s
+        if self.universe is not None:
+            m = m[self.universe]
+        return m, np.where(m, 1.0, 0.0)
 
     def _every(self, node, mode):
         if node.fieldname not in (None, "", "*"):
             return self._by_whoosh(node)
-        m = self.cache.live.copy()
+        m = self._live()
         return m, np.where(m, node.boost or 1.0, 0.0)
+
+    def _live(self) -> np.ndarray:
+        live = self.cache.live
+        self.tick(self.n if self.universe is None else len(self.universe))
+        return live.copy() if self.universe is None else live[self.universe]
 
     def _null(self, node, mode):
         return self._empty()
@@ -326,7 +397,7 @@ class DenseExecutor:
 
     def _not(self, node, mode):
         qm, _ = self.run(node.query, OPPOSITE[mode])
-        m = self.cache.live & ~qm
+        m = self._live() & ~qm
         return m, np.where(m, 1.0, 0.0)
 
     def _score(self, node, mode):

@@ -65,6 +65,11 @@ class PostingCache:
                                                         dtype=np.float64)
         return norms
 
+    def clear(self) -> None:
+        with self._mutex:
+            self._entries.clear()
+            self.used = 0
+
     def term(self, fieldname: str, text, positions: bool = False,
              tick: Callable[[int], None] = lambda n: None) -> TermPostings:
         field = self.s.schema[fieldname]
