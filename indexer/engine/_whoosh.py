@@ -9,7 +9,6 @@ with warnings.catch_warnings():
     from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter  # noqa: F401
     from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher  # noqa: F401
     from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema  # noqa: F401
-    from whoosh.filedb.filestore import FileStorage  # noqa: F401
     from whoosh.lang.porter2 import stem as porter2_stem  # noqa: F401
     from whoosh.query.compound import PreloadedOr  # noqa: F401
     from whoosh.searching import SearchContext  # noqa: F401

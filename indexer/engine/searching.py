@@ -20,7 +20,8 @@ from typing import Iterable, Optional
 from ..model import FACETS
 from ..query.language import Group
 from . import clock
-from ._whoosh import FileStorage
+from ._whoosh import index  # noqa: F401 (first: it silences Whoosh's import warnings)
+from whoosh.filedb.filestore import FileStorage  # not in _whoosh.py: that is part of the index format
 from .columns import read_table
 from .compiler import Compiler
 from .dense import DenseExecutor, Unprunable, bitmap_of, mask_of
