@@ -51,10 +51,11 @@ class Phrase:
     """What is known of one phrase in this search: where its words all occur (`may`), what it
     scores there if it matches (`value`), and which of those documents were checked."""
 
-    __slots__ = ("words", "may", "value", "checked", "holds")
+    __slots__ = ("words", "may", "value", "checked", "holds", "none")
 
     def __init__(self, words, may: np.ndarray, value: np.ndarray):
         self.words, self.may, self.value = words, may, value
+        self.none = not may.any()
         self.checked = np.zeros_like(may)
         self.holds = np.zeros_like(may)
 
@@ -312,6 +313,8 @@ class DenseExecutor:
             may = np.logical_and.reduce([m for m, _ in words])
             value = np.where(may, _tree_sum([s for _, s in words]), 0.0)
             phrase = self.phrases[key] = Phrase(key, may, value)
+        if phrase.none:
+            return self._empty()
         if mode == EXACT:
             self.resolve(np.flatnonzero(phrase.may & ~phrase.checked))
         u = self.universe
@@ -321,6 +324,8 @@ class DenseExecutor:
             m = (phrase.may if u is None else phrase.may[u]) & ~(checked & ~holds)
         else:
             m = holds
+        if not m.any():
+            return m, np.zeros(len(m))
         s = np.where(m, phrase.value if u is None else phrase.value[u], 0.0)
         return m, (s * node.boost if node.boost != 1.0 else s)
 
@@ -353,8 +358,10 @@ class DenseExecutor:
             return self.run(node.subqueries[0], mode)
         if not node.subqueries:
             return self._empty()
-        parts = [self.run(sub, mode) for sub in node.subqueries]
-        m = np.logical_or.reduce([p[0] for p in parts])
+        parts = [p for p in (self.run(sub, mode) for sub in node.subqueries) if p[0].any()]
+        if not parts:  # adding nothing's zeros changes no sum: skipped
+            return self._empty()
+        m = np.logical_or.reduce([p[0] for p in parts]) if len(parts) > 1 else parts[0][0]
         s = parts[0][1]
         for _, more in parts[1:]:  # left to right, as executor._sum adds
             s = s + more
