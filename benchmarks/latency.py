@@ -3,6 +3,15 @@
 facets on authority, section and grade) serving the same paragraphs, in one run.
 
     python benchmarks/latency.py --index index [--clients 4] [--rounds 3] [--processes N]
+        [--lists benchmark,eval,scale,common] [--max-seconds 600]
+
+Query lists (`--lists`, all four by default, each measured on its own in the same run, both
+servers started once): `benchmark` is QUERIES below; `eval` and `scale` are
+../shared/eval/queries.tsv and ../shared/eval-scale/queries.tsv (queries a user would type,
+never tuned for), `common` is benchmarks/queries_common.tsv (20 queries of common sector words,
+written before issue 12's work and kept unchanged). Every query runs alone (with the filters its
+list gives it) and again with a section filter. Each list's load stops after its requests or
+`--max-seconds`, whichever comes first.
 
 Needs Datasette in its own environment (never a project dependency):
     python3 -m venv benchmarks/.venv-datasette && benchmarks/.venv-datasette/bin/pip install datasette
@@ -42,6 +51,30 @@ QUERIES = [
     "missing from care", "supervision", "domestic abuse", "LADO", "children", "quality assurance",
 ]
 FILTERS = [None, ("section", "Help and protection")]
+LIST_FILES = {"eval": ROOT.parent / "shared/eval/queries.tsv",
+              "scale": ROOT.parent / "shared/eval-scale/queries.tsv",
+              "common": ROOT / "benchmarks/queries_common.tsv"}
+LISTS = ["benchmark", "eval", "scale", "common"]
+
+
+def read_list(path: Path) -> list[tuple[str, list[tuple[str, str]]]]:
+    """(query, [(facet, value)...]) of a TSV of id, query, filters as JSON (more columns ignored)."""
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        cols = line.split("\t")
+        if len(cols) < 2 or not cols[1].strip():
+            continue
+        filters = json.loads(cols[2]) if len(cols) > 2 and cols[2].strip() else {}
+        out.append((cols[1], [(f, str(v)) for f, vals in filters.items()
+                              for v in (vals if isinstance(vals, list) else [vals])]))
+    return out
+
+
+def cases(name: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """A list's searches: each query alone, then with a section filter added."""
+    queries = [(q, []) for q in QUERIES] if name == "benchmark" else read_list(LIST_FILES[name])
+    return [(q, filters + ([extra] if extra else [])) for q, filters in queries
+            for extra in FILTERS]
 
 
 def free_port() -> int:
@@ -114,23 +147,26 @@ def children(pid: int) -> list[int]:
     return out
 
 
-def ours_url(base: str, q: str, filt) -> str:
-    params = [("q", q)] + ([filt] if filt else [])
+def ours_url(base: str, q: str, filters) -> str:
+    params = [("q", q)] + list(filters)
     return f"{base}/search?{urllib.parse.urlencode(params)}"
 
 
-def datasette_url(base: str, q: str, filt) -> str:
+def datasette_url(base: str, q: str, filters) -> str:
     params = [("_search", q), ("_facet", "authority"), ("_facet", "section"),
-              ("_facet", "grade"), ("_size", "20")] + ([filt] if filt else [])
+              ("_facet", "grade"), ("_size", "20")] + list(filters)
     return f"{base}/paragraphs/paragraphs?{urllib.parse.urlencode(params)}"
 
 
-def load(urls: list[str], clients: int) -> tuple[list[float], int]:
-    """Every client requests every URL (in a rotated order); returns latencies and errors."""
+def load(urls: list[str], clients: int, until: float = float("inf")) -> tuple[list[float], int]:
+    """Every client requests every URL (in a rotated order) or stops at time.monotonic() `until`;
+    returns latencies and errors."""
     latencies, errors, lock = [], [0], threading.Lock()
 
     def client(offset: int):
         for i in range(len(urls)):
+            if time.monotonic() > until:
+                return
             url = urls[(i + offset) % len(urls)]
             start = time.perf_counter()
             try:
@@ -159,9 +195,12 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def measure(index_dir: Path, datasette: str, clients: int = 4, rounds: int = 3,
-            processes: int = 1) -> dict:
+            processes: int = 1, lists: list[str] | None = None,
+            max_seconds: float = 600) -> dict:
     """Serve `index_dir` with ofsted-search and its paragraphs with Datasette, load both with the
-    same queries; returns each system's figures and the index's size."""
+    same queries, list by list; returns the index's size and, per list, each system's figures
+    (the first list's also at the top level, as before lists existed)."""
+    lists = lists or ["benchmark"]
     work = Path(tempfile.mkdtemp(prefix="latency-"))
     db = work / "paragraphs.db"
     paragraphs = export_sqlite(index_dir, db)
@@ -180,28 +219,19 @@ def measure(index_dir: Path, datasette: str, clients: int = 4, rounds: int = 3,
         base_ours, base_ds = f"http://127.0.0.1:{p_ours}", f"http://127.0.0.1:{p_ds}"
         wait_until_up(base_ours + "/", ours)
         wait_until_up(base_ds + "/", ds)
-        targets = {
-            "ofsted-search": [ours_url(base_ours, q, f) for q in QUERIES for f in FILTERS],
-            "datasette": [datasette_url(base_ds, q, f) for q in QUERIES for f in FILTERS],
-        }
-        for urls in targets.values():  # warm caches on both sides
-            load(urls, 1)
-        results = {name: ([], 0) for name in targets}
-        for r in range(rounds):
-            order = list(targets) if r % 2 == 0 else list(reversed(targets))
-            for name in order:
-                lat, err = load(targets[name], clients)
-                results[name] = (results[name][0] + lat, results[name][1] + err)
-        figures = {}
+        per_list = {}
+        for name in lists:
+            searches = cases(name)
+            per_list[name] = _load_list(
+                {"ofsted-search": [ours_url(base_ours, q, f) for q, f in searches],
+                 "datasette": [datasette_url(base_ds, q, f) for q, f in searches]},
+                clients, rounds, time.monotonic() + max_seconds)
+            per_list[name]["uptime"] = os.getloadavg()
         for name, proc in (("ofsted-search", ours), ("datasette", ds)):
-            lat, err = results[name]
             now, peak = rss_mib(proc.pid)
-            figures[name] = {"requests": len(lat), "errors": err,
-                             "p50_ms": percentile(lat, 50) * 1000,
-                             "p95_ms": percentile(lat, 95) * 1000,
-                             "mean_ms": statistics.mean(lat) * 1000,
-                             "rss_mib": now, "peak_rss_mib": peak}
-        return dict(sizes, **figures)
+            for figures in per_list.values():
+                figures[name].update(rss_mib=now, peak_rss_mib=peak)
+        return dict(sizes, lists=per_list, **per_list[lists[0]])
     finally:
         for proc in (ours, ds):
             proc.terminate()
@@ -209,21 +239,44 @@ def measure(index_dir: Path, datasette: str, clients: int = 4, rounds: int = 3,
         shutil.rmtree(work, ignore_errors=True)
 
 
+def _load_list(targets: dict[str, list[str]], clients: int, rounds: int, until: float) -> dict:
+    """One list's URLs on both servers: a warm-up pass, then `rounds` alternating rounds."""
+    for urls in targets.values():  # warm caches on both sides
+        load(urls, 1, until)
+    results = {name: ([], 0) for name in targets}
+    for r in range(rounds):
+        order = list(targets) if r % 2 == 0 else list(reversed(targets))
+        for name in order:
+            lat, err = load(targets[name], clients, until)
+            results[name] = (results[name][0] + lat, results[name][1] + err)
+    figures = {}
+    for name, (lat, err) in results.items():
+        figures[name] = {"requests": len(lat), "errors": err,
+                         "p50_ms": percentile(lat, 50) * 1000,
+                         "p95_ms": percentile(lat, 95) * 1000,
+                         "max_ms": max(lat) * 1000,
+                         "mean_ms": statistics.mean(lat) * 1000}
+    return figures
+
+
 def report(figures: dict, clients: int, rounds: int, processes: int = 1) -> None:
     print(f"{figures['paragraphs']} paragraphs; index {figures['index_mib']:.0f} MiB; "
           f"SQLite {figures['sqlite_mib']:.0f} MiB")
-    print(f"{clients} concurrent clients, {len(QUERIES) * len(FILTERS)} queries x "
-          f"{rounds} rounds each; ofsted-search in {processes} process"
+    print(f"{clients} concurrent clients, {rounds} rounds; ofsted-search in {processes} process"
           f"{'es' if processes > 1 else ''} (RSS summed over them)")
-    print(f"{'':14} {'requests':>8} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8} {'mean ms':>8} "
-          f"{'RSS MiB':>8} {'peak MiB':>8}")
-    for name in ("ofsted-search", "datasette"):
-        f = figures[name]
-        print(f"{name:14} {f['requests']:8d} {f['errors']:6d} {f['p50_ms']:8.1f} "
-              f"{f['p95_ms']:8.1f} {f['mean_ms']:8.1f} {f['rss_mib']:8.0f} {f['peak_rss_mib']:8.0f}")
-    o, d = figures["ofsted-search"], figures["datasette"]
-    print(f"ratio ofsted-search / datasette: p50 {o['p50_ms'] / d['p50_ms']:.2f}, "
-          f"p95 {o['p95_ms'] / d['p95_ms']:.2f}")
+    for lname, lf in figures.get("lists", {"benchmark": figures}).items():
+        load_avg = " ".join(f"{x:.1f}" for x in lf.get("uptime", ()))
+        print(f"\n[{lname}] load average after it: {load_avg}")
+        print(f"{'':14} {'requests':>8} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} "
+              f"{'mean ms':>8} {'RSS MiB':>8} {'peak MiB':>8}")
+        for name in ("ofsted-search", "datasette"):
+            f = lf[name]
+            print(f"{name:14} {f['requests']:8d} {f['errors']:6d} {f['p50_ms']:8.1f} "
+                  f"{f['p95_ms']:8.1f} {f['max_ms']:8.1f} {f['mean_ms']:8.1f} "
+                  f"{f['rss_mib']:8.0f} {f['peak_rss_mib']:8.0f}")
+        o, d = lf["ofsted-search"], lf["datasette"]
+        print(f"ratio ofsted-search / datasette: p50 {o['p50_ms'] / d['p50_ms']:.2f}, "
+              f"p95 {o['p95_ms'] / d['p95_ms']:.2f}")
 
 
 def main() -> None:
@@ -234,9 +287,15 @@ def main() -> None:
     ap.add_argument("--datasette", default=str(ROOT / "benchmarks/.venv-datasette/bin/datasette"))
     ap.add_argument("--processes", type=int, default=default_processes(),
                     help="ofsted-search server processes [default: serve's own, one per core]")
+    ap.add_argument("--lists", default=",".join(LISTS),
+                    help=f"query lists, comma-separated, of {', '.join(LISTS)}")
+    ap.add_argument("--max-seconds", type=float, default=600,
+                    help="stop each list's load after this long")
     ap.add_argument("--json", type=Path, help="also write the figures here")
     a = ap.parse_args()
-    figures = measure(a.index, a.datasette, a.clients, a.rounds, a.processes)
+    print("load average at start:", " ".join(f"{x:.1f}" for x in os.getloadavg()), flush=True)
+    figures = measure(a.index, a.datasette, a.clients, a.rounds, a.processes,
+                      [x for x in a.lists.split(",") if x], a.max_seconds)
     report(figures, a.clients, a.rounds, a.processes)
     if a.json:
         a.json.write_text(json.dumps(figures, indent=2))

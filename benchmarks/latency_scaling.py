@@ -3,7 +3,7 @@
 each measured beside Datasette serving the same paragraphs (benchmarks/latency.py).
 
     python benchmarks/latency_scaling.py [PDFS] [--sizes 100] [--full-index index] [--rounds 2]
-        [--processes N]
+        [--processes N] [--lists benchmark,eval,scale,common]
 
 PDFS defaults to ../shared/ofsted-pdfs. Each corpus is built into a temporary index (a sample
 is spread over the folder, as build_speed.py samples it); `--full-index` reuses an index of all
@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from build_speed import sample_corpus  # noqa: E402
-from latency import measure  # noqa: E402
+from latency import LISTS, measure  # noqa: E402
 
 from indexer.build import build, corpus_files  # noqa: E402
 from indexer.cli import default_processes  # noqa: E402
@@ -39,7 +39,10 @@ def main() -> None:
     ap.add_argument("--datasette", default=str(ROOT / "benchmarks/.venv-datasette/bin/datasette"))
     ap.add_argument("--processes", type=int, default=default_processes(),
                     help="ofsted-search server processes [default: serve's own, one per core]")
+    ap.add_argument("--lists", default="benchmark",
+                    help=f"query lists, comma-separated, of {', '.join(LISTS)}")
     a = ap.parse_args()
+    lists = [x for x in a.lists.split(",") if x]
 
     work = Path(tempfile.mkdtemp(prefix="latency-scaling-"))
     try:
@@ -55,11 +58,12 @@ def main() -> None:
             else:
                 index_dir = work / f"index-{len(rows)}"
                 build(source, index_dir, show_progress=False)
-            f = measure(index_dir, a.datasette, a.clients, a.rounds, a.processes)
-            rows.append((name, f))
-            o, d = f["ofsted-search"], f["datasette"]
-            print(f"{name}: {f['paragraphs']} paragraphs, p95 {o['p95_ms']:.0f} vs "
-                  f"{d['p95_ms']:.0f} ms", flush=True)
+            f = measure(index_dir, a.datasette, a.clients, a.rounds, a.processes, lists)
+            for lname, lf in f["lists"].items():
+                rows.append((f"{name}, {lname}", dict(f, **lf)))
+                o, d = lf["ofsted-search"], lf["datasette"]
+                print(f"{name} [{lname}]: {f['paragraphs']} paragraphs, p95 {o['p95_ms']:.0f} vs "
+                      f"{d['p95_ms']:.0f} ms", flush=True)
         print(f"\n{a.clients} concurrent clients, {a.rounds} rounds, ofsted-search in "
               f"{a.processes} process(es); ratios are ofsted-search / Datasette in the same run")
         print(f"| corpus | paragraphs | index MiB | p50 ratio | p95 ratio | ofsted-search p50 / p95 ms "

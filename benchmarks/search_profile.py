@@ -1,17 +1,24 @@
 #!/usr/bin/env python3
-"""Where a search's time goes, in one process: each of latency.py's queries run through the search
-API with the engine's executor and with Whoosh's own matchers (the way searches ran before), CPU
-time per query; `--profile` adds cProfile's top functions for the executor.
+"""Where a search's time goes, in one process on one core: every search of latency.py's query
+lists run through the search API with the engine as it serves (pruned: only paragraphs that can
+reach the page are scored) and, as the baseline in the same run, with the exhaustive executor
+(every match scored, as before issue 12); CPU time per search, the slowest of each list, and
+the whole page (the same search through the web app's /search, template rendering included).
+"cold" is the pruned search with the decoded-postings cache emptied just before it (what a query
+of words no recent search used costs); the other columns are the fastest of `--repeat` runs.
 
-    python benchmarks/search_profile.py [--index index] [--repeat 3] [--profile 25]
+    python benchmarks/search_profile.py [--index index] [--lists eval,scale,common,benchmark]
+        [--repeat 3] [--reference] [--profile 25]
 
-No server, no concurrency: this is the cost of one search on one core (the query's words, facets,
-snippets and the JSON; not the page's HTML). Datasette is not involved.
+`--reference` adds Whoosh's own matchers (Engine(reference=True): how searches ran before issue 6;
+slow). `--profile N` prints cProfile's N most expensive functions over every whole page of the
+pruned engine. No server, no concurrency, no Datasette.
 """
 from __future__ import annotations
 
 import argparse
 import cProfile
+import os
 import pstats
 import sys
 import time
@@ -21,20 +28,25 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from latency import FILTERS, QUERIES  # noqa: E402
+from latency import LISTS, cases, ours_url  # noqa: E402
 
 from indexer.engine import Engine  # noqa: E402
 from indexer.search import SearchParams, search  # noqa: E402
 from indexer.store import current_generation  # noqa: E402
 
-CASES = [SearchParams(q=q, filters={f[0]: [f[1]]} if f else {}) for q in QUERIES for f in FILTERS]
+
+def params_of(q: str, filters: list[tuple[str, str]]) -> SearchParams:
+    grouped: dict[str, list[str]] = {}
+    for f, v in filters:
+        grouped.setdefault(f, []).append(v)
+    return SearchParams(q=q, filters=grouped)
 
 
-def cpu_ms(engine: Engine, params: SearchParams, repeat: int) -> float:
+def cpu_ms(run, repeat: int) -> float:
     best = float("inf")
     for _ in range(repeat):
         start = time.process_time()
-        search(engine, params)
+        run()
         best = min(best, time.process_time() - start)
     return best * 1000
 
@@ -42,34 +54,73 @@ def cpu_ms(engine: Engine, params: SearchParams, repeat: int) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--index", type=Path, default=ROOT / "index")
-    ap.add_argument("--repeat", type=int, default=3, help="runs per query; the fastest counts")
+    ap.add_argument("--lists", default="eval,scale,common,benchmark",
+                    help=f"query lists, comma-separated, of {', '.join(LISTS)}")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per search; the fastest counts")
+    ap.add_argument("--reference", action="store_true", help="also time Whoosh's own matchers")
     ap.add_argument("--profile", type=int, default=0, metavar="N",
-                    help="print cProfile's N most expensive functions (executor)")
+                    help="print cProfile's N most expensive functions (whole pages, pruned)")
     a = ap.parse_args()
+    print("load average at start:", " ".join(f"{x:.1f}" for x in os.getloadavg()), flush=True)
     generation = current_generation(a.index) or a.index
-    fast, reference = Engine(generation), Engine(generation, reference=True)
-    for engine in (fast, reference):
+    engines = {"pruned": Engine(generation), "exhaustive": Engine(generation, exhaustive=True)}
+    if a.reference:
+        engines["whoosh"] = Engine(generation, reference=True)
+    from webapp import create_app
+    client = create_app(index_dir=a.index).test_client()
+    for engine in engines.values():
         engine.warm()
-        search(engine, CASES[0])
-    rows = []
-    for params in CASES:
-        rows.append((params, cpu_ms(fast, params, a.repeat), cpu_ms(reference, params, 1)))
-    print(f"{'query':34} {'filter':8} {'executor ms':>11} {'Whoosh ms':>10} {'ratio':>6}")
-    for params, ours, theirs in rows:
-        print(f"{params.q[:34]:34} {'section' if params.filters else '':8} {ours:11.1f} "
-              f"{theirs:10.1f} {ours / theirs:6.2f}")
-    ours = sorted(r[1] for r in rows)
-    theirs = sorted(r[2] for r in rows)
-    print(f"\n{len(rows)} searches: executor mean {sum(ours) / len(ours):.0f} ms, max {ours[-1]:.0f}; "
-          f"Whoosh's matchers mean {sum(theirs) / len(theirs):.0f} ms, max {theirs[-1]:.0f}; "
-          f"ratio of totals {sum(ours) / sum(theirs):.2f}")
+    lists = [x for x in a.lists.split(",") if x]
+    searches = {name: cases(name) for name in lists}
+    for q, f in (c for name in lists for c in searches[name]):  # warm the report anchors too
+        client.get(ours_url("", q, f))
+    names = ["cold"] + list(engines)
+    everything = []
+    for lname in lists:
+        print(f"\n[{lname}] CPU ms per search" + "".join(f" {n:>10}" for n in names)
+              + f" {'page':>8}  matches")
+        rows = []
+        for q, f in searches[lname]:
+            p = params_of(q, f)
+            engines["pruned"].cache.clear()
+            cold = cpu_ms(lambda: search(engines["pruned"], p), 1)
+            times = [cold] + [cpu_ms(lambda e=e: search(e, p), a.repeat if n != "whoosh" else 1)
+                     for n, e in engines.items()]
+            page = cpu_ms(lambda: client.get(ours_url("", q, f)), a.repeat)
+            total = search(engines["pruned"], p)["total"]
+            rows.append((q, f, times, page, total))
+            label = (q + (" | " + ",".join(v for _, v in f) if f else ""))[:44]
+            print(f"{label:44}" + "".join(f" {t:10.1f}" for t in times) + f" {page:8.1f}  {total}")
+        everything += rows
+        _summary(lname, rows, names)
+    _summary("all lists", everything, names)
+    print("load average at end:", " ".join(f"{x:.1f}" for x in os.getloadavg()))
     if a.profile:
         profile = cProfile.Profile()
         profile.enable()
-        for params in CASES:
-            search(fast, params)
+        for lname in lists:
+            for q, f in searches[lname]:
+                client.get(ours_url("", q, f))
         profile.disable()
         pstats.Stats(profile).sort_stats("tottime").print_stats(a.profile)
+
+
+def _summary(lname: str, rows: list, names: list[str]) -> None:
+    for k, n in enumerate(names):
+        ms = [r[2][k] for r in rows]
+        slowest = max(rows, key=lambda r: r[2][k])
+        print(f"  {lname} {n}: mean {sum(ms) / len(ms):.1f} ms, slowest {max(ms):.1f} ms "
+              f"({slowest[0]!r}{' + ' + str(slowest[1]) if slowest[1] else ''})")
+    pages = [r[3] for r in rows]
+    slowest = max(rows, key=lambda r: r[3])
+    print(f"  {lname} whole page (pruned): mean {sum(pages) / len(pages):.1f} ms, slowest "
+          f"{max(pages):.1f} ms ({slowest[0]!r})")
+    if "exhaustive" in names:
+        k, j = names.index("pruned"), names.index("exhaustive")
+        print(f"  {lname} ratio of totals cold / exhaustive: "
+              f"{sum(r[2][0] for r in rows) / sum(r[2][j] for r in rows):.2f}")
+        print(f"  {lname} ratio of totals pruned / exhaustive: "
+              f"{sum(r[2][k] for r in rows) / sum(r[2][j] for r in rows):.2f}")
 
 
 if __name__ == "__main__":

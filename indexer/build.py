@@ -254,6 +254,9 @@ def build(corpus: Path, index_dir: Path, show_progress: bool | None = None, jobs
     by the same parser and engine, stay in place: only changed reports are rewritten.
     `full` ignores both and parses and writes everything afresh. `strict` refuses to switch
     in an index that leaves any file out.
+
+    Long because the steps share the lock, the summary and the clean-up on failure: parse what
+    changed, write a generation (copied and updated, or fresh), its manifest, then publish it.
     """
     corpus, index_dir = Path(corpus), Path(index_dir)
     if not corpus.is_dir():

@@ -9,7 +9,9 @@ Whoosh means replacing this package. Callers pass plain data in and get plain di
     queries.py    Whoosh query classes for the word bonus, and 2.7.4's fixed matchers
     compiler.py   a parsed query tree -> one Whoosh query + what to highlight
     postings.py   posting lists read whole through Whoosh's codec, scored with BM25F
-    executor.py   a compiled query run a posting list at a time
+    executor.py   a compiled query run a posting list at a time, every match scored
+    postcache.py  decoded postings kept between searches, within a budget
+    dense.py      the query over whole-index vectors: only what can reach the page scored exactly
     clock.py      deadlines: no search holds a worker for long
     columns.py    per-document values read into a DocTable
     doctable.py   facets, filters, dates and counts as bitmaps (pure)

@@ -94,7 +94,8 @@ class Compiler:
                 if sub is not None:
                     shoulds.append(sub)
         shoulds += self._proximity(group.items)
-        if musts or shoulds:
+        # Only the top level decides: a bracket inside NOT scores nothing ("NOT (a b)").
+        if top and (musts or shoulds):
             self.scored = True
         if top:
             self.required += musts + filters

@@ -105,7 +105,12 @@ class DocTable:
         by value of that facet: what ticking another value would add) and the matches kept
         per report. `within` (facet -> lower-cased values) restricts the matches before anything
         is counted, like the dates: a scope, not a facet selection."""
-        base = bitmap(matched, self.size)
+        return self.select_bits(bitmap(matched, self.size), selected, date_from, date_to, within)
+
+    def select_bits(self, base: int, selected: dict[str, set[str]],
+                    date_from: str | None, date_to: str | None,
+                    within: dict[str, set[str]] | None = None) -> tuple[int, dict, dict]:
+        """select() for matches given as a bitmap."""
         for f, want in (within or {}).items():
             base &= self.columns[f].matching(want)
         dates = self.in_dates(date_from, date_to)
@@ -117,11 +122,11 @@ class DocTable:
             keep &= bits
         counts = {}
         for f in self.facets:
-            within = base
+            others = base
             for g, bits in passing.items():
                 if g != f:
-                    within &= bits
-            counts[f] = self.columns[f].counts(within)
+                    others &= bits
+            counts[f] = self.columns[f].counts(others)
         return keep, counts, self.reports.counts(keep)
 
     def in_dates(self, date_from: str | None, date_to: str | None) -> int | None:

@@ -21,13 +21,16 @@ from typing import Iterable, Optional
 from ..model import FACETS
 from ..query.language import Group
 from . import clock, ranking
-from ._whoosh import index
+from ._whoosh import index  # noqa: F401 (first: it silences Whoosh's import warnings)
+from whoosh.filedb.filestore import FileStorage  # not in _whoosh.py: that is part of the index format
 from .columns import read_table
 from .compiler import Compiler
-from .doctable import DocTable, members
+from .dense import DenseExecutor, Unprunable, bitmap_of, mask_of
+from .doctable import DocTable, bitmap, members
 from .executor import Executor, whoosh_scores
 from .explain import explain as explain_scores
 from .highlight import Highlight
+from .postcache import PostingCache
 from .postings import Lengths
 from .schema import stored_document
 
@@ -40,17 +43,27 @@ class Engine:
     files, so every call into Whoosh holds `self.lock`; scoring, counting and snippets run
     outside it, and Python runs one thread at a time anyway.
 
-    `reference=True` scores with Whoosh's own matchers instead of the executor: slow, for tests
-    that check the executor gives the same results."""
+    A search scores exactly only the paragraphs that can reach its page (dense.py, over
+    postings decoded once per generation, postcache.py). `exhaustive=True` scores every match
+    with the executor instead (executor.py, as before issue 12), and `reference=True` with
+    Whoosh's own matchers: slow, for tests and benchmarks that check the pruned search gives
+    the same results. Every score is multiplied by its paragraph's shape prior (_prior)."""
 
-    def __init__(self, directory: Path, reference: bool = False):
+    def __init__(self, directory: Path, reference: bool = False, exhaustive: bool = False):
         self.directory = Path(directory)
-        self.ix = index.open_dir(str(self.directory))
+        # Read through the file, not mmap: Whoosh copies every file it opens from a mapped
+        # segment into a BytesIO (the whole index in each process's own memory, 150 MB per
+        # worker at 47,000 paragraphs), for no gain in speed (benchmarks/README.md).
+        self.ix = FileStorage(str(self.directory), supports_mmap=False, readonly=True).open_index()
         self.reference = reference
+        self.exhaustive = exhaustive or reference
         self.lock = threading.RLock()  # held for every call into Whoosh
         self._searcher_obj = None
         self._table: Optional[DocTable] = None
         self._lengths: Optional[Lengths] = None
+        self._cache: Optional[PostingCache] = None
+        self._ranks: dict = {}
+        self._priors: dict = {}  # the shape prior per document, by the weights it was made of
 
     def close(self) -> None:
         with self.lock:
@@ -81,6 +94,35 @@ class Engine:
                 if self._lengths is None:
                     self._lengths = Lengths(self._searcher(), self.lock)
         return self._lengths
+
+    @property
+    def cache(self) -> PostingCache:
+        if self._cache is None:
+            with self.lock:
+                if self._cache is None:
+                    self._cache = PostingCache(self._searcher(), self.table, self.lengths,
+                                               self.lock)
+        return self._cache
+
+    def _dense(self, deadline: Optional[float] = None) -> DenseExecutor:
+        return DenseExecutor(self._searcher(), self.table, self.cache, self.lock, deadline,
+                             clock.Ticker(deadline), self._prior())
+
+    def _prior(self):
+        """ranking.SHAPE_PRIOR per document number, as a numpy array (None when every weight is
+        1 or the index has no shapes). Read at search time, so the weights need no rebuild."""
+        shape = self.table.columns.get("shape")
+        if shape is None:
+            return None
+        factors = tuple(ranking.SHAPE_PRIOR.get(name, 1.0) for name in shape.names)
+        if all(f == 1.0 for f in factors):
+            return None
+        prior = self._priors.get(factors)
+        if prior is None:
+            import numpy as np
+            codes = np.frombuffer(shape.codes, dtype=np.uint32)
+            prior = self._priors[factors] = np.asarray(factors, dtype=np.float64)[codes]
+        return prior
 
     def _executor(self, deadline: Optional[float] = None) -> Executor:
         return Executor(self._searcher(), self.table, self.lengths, self.lock, deadline)
@@ -131,68 +173,67 @@ class Engine:
         table = self.table
         compiler, compiled = self._compile(tree)
         searched = bool(compiler.scored or compiler.required or compiler.excluded)
-        if not searched and tree.items:
-            # Words typed, none searchable (all too common): no match.
-            matched, scores = set(), {}
-        else:
-            matched, scores = self._match(compiler, compiled, deadline)
-        clock.check(deadline)
-
         selected = {f: {str(v).strip().lower() for v in vals}
                     for f, vals in (filters or {}).items() if f in FACETS and vals}
         scope = {f: {str(v).strip().lower() for v in vals}
                  for f, vals in (within or {}).items() if f in FACETS}
-        keep, counts, report_hits = table.select(matched, selected, date_from, date_to, scope)
-        total = keep.bit_count()
-        kept = (matched if not selected and not scope and not (date_from or date_to)
-                else set(members(keep, table.size)))
         start = (page - 1) * limit
-        hits = (self._page(kept, matched, scores if compiler.scored else None, sort, start, limit)
-                if start < total else [])
+        if not searched and tree.items:
+            # Words typed, none searchable (all too common): no match.
+            keep, counts, report_hits = table.select_bits(0, selected, date_from, date_to, scope)
+            hits = []
+        else:
+            matches = self._match(compiler, compiled, deadline)
+            clock.check(deadline)
+            keep, counts, report_hits = table.select_bits(matches.bits, selected, date_from,
+                                                          date_to, scope)
+            hits = (matches.page(keep, bool(selected or scope or date_from or date_to), sort,
+                                 start, limit) if start < keep.bit_count() else [])
         results = self._results(hits, report_hits, compiler.highlight, snippet_chars, deadline)
         parts = (self._explain(compiled, [d for d, _ in hits], deadline)
                  if explain and compiler.scored else {})
         for (docnum, _), result in zip(hits, results):
             result["explain"] = parts.get(docnum)
-        return {"total": total, "reports": len(report_hits), "results": results,
+        return {"total": keep.bit_count(), "reports": len(report_hits), "results": results,
                 "facets": table.facet_rows(counts, selected), "searched": searched,
                 "notices": compiler.notices}
 
-    def _match(self, compiler: Compiler, compiled, deadline: float | None
-               ) -> tuple[set[int], dict[int, float]]:
-        """Every document the query matches, and the scores of the scored ones. One pass scores
-        every match (block-quality skipping is unsafe with the word bonus).
+    def _match(self, compiler: Compiler, compiled, deadline: float | None):
+        """Every document the query matches, as a bitmap, and a way to its page: pruned, or
+        (exhaustive, reference, a query with a negative constant) every match scored.
 
-        THE SHAPE PRIOR is applied here and only here, to the executor's and the reference's
-        scores alike: each match's score is multiplied by ranking.SHAPE_PRIOR of its paragraph's
-        shape (a column; ingest/shape.py), a number in (0, 1]. A bound on a match's score is
-        therefore the bound on the compiled query's score times max(SHAPE_PRIOR.values())."""
+        THE SHAPE PRIOR is applied to every score, in every path alike: each match's score is
+        multiplied by ranking.SHAPE_PRIOR of its paragraph's shape (a column; ingest/shape.py),
+        a number in (0, 1]; the pruned search folds it into its bounds (_prior, dense.py)."""
+        if not self.exhaustive:
+            try:
+                return _Pruned(self, compiler, compiled, self._dense(deadline))
+            except Unprunable:
+                pass
         run = self._executor(deadline)
         if not compiler.scored:
-            return _constrained(run, compiler, set(self.table.live)), {}
+            return _Scored(self, _constrained(run, compiler, set(self.table.live)), None)
         if self.reference:
             with self.lock:
                 scores = whoosh_scores(self._searcher(), compiled, deadline)
         else:
             scores = run.run(compiled)
         scores = self.table.weighted(scores, ranking.SHAPE_PRIOR)
-        return _constrained(run, compiler, set(scores)), scores
+        return _Scored(self, _constrained(run, compiler, set(scores)), scores)
 
-    def _page(self, kept: set[int], matched: set[int], scores: dict[int, float] | None,
-              sort: str, start: int, limit: int) -> list[tuple[int, float | None]]:
-        """(docnum, score) of the page's results, in the order `sort` asks for; a query that
-        scores nothing lists its matches newest report first, in reading order."""
-        table = self.table
-        if scores is None:
-            order = (d for d in table.browse_order(sort) if d in kept)
-            return [(d, None) for d in itertools.islice(order, start, start + limit)]
-        every = kept is matched and len(matched) == len(scores)
-        ranked = scores if every else {d: scores[d] for d in kept}
-        if sort in ("newest", "oldest"):
-            rank = table.date_rank(sort)
-            return heapq.nsmallest(start + limit, ranked.items(),
-                                   key=lambda h: (rank[h[0]], -h[1], h[0]))[start:]
-        return _best(ranked, start + limit)[start:]
+    def date_rank(self, sort: str):
+        """The table's date rank for `sort`, as a numpy array (worked out once)."""
+        rank = self._ranks.get(sort)
+        if rank is None:
+            import numpy as np
+            rank = self._ranks[sort] = np.asarray(self.table.date_rank(sort), dtype=np.int64)
+        return rank
+
+    def _browse(self, kept, sort: str, start: int, limit: int) -> list[tuple[int, None]]:
+        """A query that scores nothing lists its matches newest report first, in reading
+        order."""
+        order = (d for d in self.table.browse_order(sort) if d in kept)
+        return [(d, None) for d in itertools.islice(order, start, start + limit)]
 
     def _results(self, hits: list[tuple[int, float | None]], report_hits: dict[str, int],
                  highlight: Highlight, snippet_chars: int | None,
@@ -223,6 +264,11 @@ class Engine:
         compiler, compiled = self._compile(tree)
         if compiled is None and not compiler.required:
             return 0
+        if not self.exhaustive:
+            try:
+                return int(_Pruned(self, compiler, compiled, self._dense(deadline)).mask.sum())
+            except Unprunable:
+                pass
         run = self._executor(deadline)
         docs = run.docs(compiled) if compiled is not None else set(self.table.live)
         return len(_constrained(run, compiler, docs))
@@ -266,6 +312,53 @@ def _best(scores: dict[int, float], n: int) -> list[tuple[int, float]]:
     best = [(d, v) for d, v in scores.items() if v >= floor]
     best.sort(key=lambda h: (-h[1], h[0]))
     return best[:n]
+
+
+class _Scored:
+    """Matches with every score known (the exhaustive executor, or Whoosh's matchers)."""
+
+    def __init__(self, engine: Engine, matched: set[int], scores: dict[int, float] | None):
+        self.engine, self.matched, self.scores = engine, matched, scores
+        self.bits = bitmap(matched, engine.table.size)
+
+    def page(self, keep: int, filtered: bool, sort: str, start: int, limit: int):
+        """(docnum, score) of the page's results, in the order `sort` asks for."""
+        table = self.engine.table
+        kept = set(members(keep, table.size)) if filtered else self.matched
+        if self.scores is None:
+            return self.engine._browse(kept, sort, start, limit)
+        scores = self.scores
+        ranked = scores if len(kept) == len(scores) else {d: scores[d] for d in kept}
+        if sort in ("newest", "oldest"):
+            rank = table.date_rank(sort)
+            return heapq.nsmallest(start + limit, ranked.items(),
+                                   key=lambda h: (rank[h[0]], -h[1], h[0]))[start:]
+        return _best(ranked, start + limit)[start:]
+
+
+class _Pruned:
+    """Matches as a vector; scores worked out only for what can reach the page (dense.py)."""
+
+    def __init__(self, engine: Engine, compiler: Compiler, compiled, run: DenseExecutor):
+        self.engine, self.compiled, self.run = engine, compiled, run
+        self.scored = compiler.scored and compiled is not None
+        table = engine.table
+        mask = run.matches(compiled) if compiled is not None else run.cache.live.copy()
+        for required in compiler.required:
+            mask &= run.matches(required, within=mask)
+        for excluded in compiler.excluded:
+            mask &= ~run.matches(excluded, within=mask)
+        self.mask = mask
+        self.bits = bitmap_of(mask)
+        self.size = table.size
+
+    def page(self, keep: int, filtered: bool, sort: str, start: int, limit: int):
+        kept = mask_of(keep, self.size) if filtered else self.mask
+        if not self.scored:
+            import numpy as np
+            return self.engine._browse(set(np.flatnonzero(kept).tolist()), sort, start, limit)
+        rank = self.engine.date_rank(sort) if sort in ("newest", "oldest") else None
+        return self.run.top(self.compiled, kept, start + limit, sort, rank)[start:]
 
 
 def _constrained(run: Executor, compiler: Compiler, docs: set[int]) -> set[int]:

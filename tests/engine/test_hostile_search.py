@@ -169,3 +169,17 @@ def test_search_raises_only_search_error_and_its_snippets_are_safe_html(
     for hit in result["results"]:
         tags = BeautifulSoup(hit["snippet"], "html.parser").find_all(True)
         assert all(t.name == "mark" and not t.attrs for t in tags), hit["snippet"]
+
+
+@pytest.mark.parametrize("q, words", [("NOT ( return home", ["return", "home"]),
+                                      ("-(return home)", ["return", "home"]),
+                                      ("NOT (care OR leavers)", ["care", "leaver"])])
+def test_an_excluded_bracket_alone_lists_what_it_excludes_not_an_error(engine, q, words):
+    """Found by the property-based executor test: a bracket under NOT scores nothing, so the
+    query browses the paragraphs it leaves (it used to raise inside Whoosh)."""
+    out = search(engine, SearchParams(q=q, limit=50))
+    assert out["total"] > 0
+    assert all(r["score"] is None for r in out["results"])
+    for r in out["results"]:
+        text = (r["text"] + " " + (r["heading"] or "")).lower()
+        assert not any(re.search(rf"\b{w}s?\b", text) for w in words), (q, r["id"])

@@ -1,0 +1,457 @@
+"""The query run over whole-index vectors, scoring exactly only what can reach the page.
+
+A node's value is a pair of vectors over document numbers: which documents it matches and their
+scores (engine/executor.py's arithmetic, element by element in the same order, so the same
+floats). Leaves come from the decoded-postings cache (postcache.py). The costly leaf is a
+phrase: its words' postings say cheaply where it *may* match and what it scores if it does (the
+sum of its words' scores), but whether it matches needs each paragraph's positions. So a node is
+evaluated in one of three modes:
+
+- EXACT: phrases checked wherever they may match (within `within`, when given);
+- UPPER: a phrase matches wherever its words all occur, unless already checked not to:
+  a superset of the matches, each scored at least as high as it really is;
+- LOWER: a phrase matches only where already checked to: a subset, scored at most as high.
+
+Every node combines its children monotonically (sums, maxima, products by non-negative
+constants; an exclusion or NOT takes its excluded part in the opposite mode), and rounding is
+monotone, so for every document UPPER >= exact >= LOWER in floating point too. A query with a
+negative constant or score anywhere is not pruned (Executor runs it exhaustively).
+
+Pruning (`top`): the N-th best LOWER score among the documents kept is a floor the page's last
+result reaches; a document whose UPPER score is below it cannot reach the page. Documents above
+the floor whose bounds differ have their phrases checked, best UPPER first, in growing batches,
+and the floor rises, until every document that can reach the page is known exactly. Totals and
+facets need only the match set (`matches`), which phrases rarely decide (a proximity or glossary
+phrase's paragraphs already match its words).
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import numpy as np
+
+from . import clock
+from ._whoosh import query
+from .doctable import DocTable
+from .executor import whoosh_scores
+from .postcache import PostingCache
+from .postings import in_sequence
+from .queries import ExpandedWildcard, FixedAndNot, MaxOf, Score
+
+EXACT, UPPER, LOWER = "exact", "upper", "lower"
+OPPOSITE = {EXACT: EXACT, UPPER: LOWER, LOWER: UPPER}
+FIRST_BATCH = 512          # documents whose phrases are checked in the first round (then x4)
+
+
+class Unprunable(Exception):
+    """The query has a negative constant or score: bounds would not hold."""
+
+
+class Phrase:
+    """What is known of one phrase in this search: where its words all occur (`may`), what it
+    scores there if it matches (`value`), and which of those documents were checked."""
+
+    __slots__ = ("words", "may", "value", "checked", "holds", "none")
+
+    def __init__(self, words, may: np.ndarray, value: np.ndarray):
+        self.words, self.may, self.value = words, may, value
+        self.none = not may.any()
+        self.checked = np.zeros_like(may)
+        self.holds = np.zeros_like(may)
+
+
+class DenseExecutor:
+    """One search's evaluation of compiled queries as vectors (see the module docstring).
+    `prior`, when given, is a non-negative multiplier per document applied to the query's
+    score (scores and bounds alike)."""
+
+    def __init__(self, searcher, table: DocTable, cache: PostingCache, lock,
+                 deadline: Optional[float] = None, tick=None, prior: Optional[np.ndarray] = None):
+        self.s, self.table, self.cache, self.lock = searcher, table, cache, lock
+        self.deadline = deadline
+        self.tick = tick or (lambda n: None)
+        self.n = table.size
+        self.prior = prior
+        self.phrases: dict[tuple, Phrase] = {}
+        self._memo: dict[int, tuple] = {}      # phrase-free subtrees: the same in every mode
+        self._inside = False                   # evaluating inside a memoised subtree
+        self._dynamic: set[int] = set()        # nodes holding a phrase
+        self._walked: set[int] = set()
+        # Vectors are over the documents `universe` (ascending), or all when None: once the
+        # candidates are few, each round of bounds costs as much as they are.
+        self.universe: Optional[np.ndarray] = None
+        self._place: Optional[np.ndarray] = None  # document -> its index in universe, or -1
+        self._passes: dict[tuple, tuple] = {}     # whole-index results since the last check
+
+    def _within(self, docs: Optional[np.ndarray]) -> None:
+        self.universe = docs
+        if docs is None:
+            self._place = None
+        else:
+            self._place = np.full(self.n, -1, dtype=np.int64)
+            self._place[docs] = np.arange(len(docs))
+
+    def _whole(self, node, mode: str) -> tuple[np.ndarray, np.ndarray]:
+        """run() over every document, kept until a phrase is checked again."""
+        found = self._passes.get((id(node), mode))
+        if found is None:
+            saved = self.universe
+            self._within(None)
+            try:
+                found = self._passes[(id(node), mode)] = self.run(node, mode)
+            finally:
+                self._within(saved)
+        return found
+
+    def _over(self, docs: np.ndarray, node, mode: str) -> tuple[np.ndarray, np.ndarray]:
+        """run() for the documents `docs` only: from the whole-index pass when it is still
+        valid, else over `docs` alone."""
+        found = self._passes.get((id(node), mode))
+        if found is not None:
+            return found[0][docs], found[1][docs]
+        saved = self.universe
+        self._within(docs)
+        try:
+            return self.run(node, mode)
+        finally:
+            self._within(saved)
+
+    # -- what callers use
+
+    def matches(self, node, within: Optional[np.ndarray] = None) -> np.ndarray:
+        """Exactly the documents `node` matches (those in `within`, when given)."""
+        self._prepare(node)
+        if within is not None:  # evaluated over those documents only
+            docs = np.flatnonzero(within)
+            upper, lower = self._over(docs, node, UPPER)[0], self._over(docs, node, LOWER)[0]
+            if (upper & ~lower).any():
+                self.resolve(docs[upper & ~lower])
+                lower = self._over(docs, node, LOWER)[0]
+            out = np.zeros(self.n, dtype=bool)
+            out[docs[lower]] = True
+            return out
+        upper, lower = self._whole(node, UPPER)[0], self._whole(node, LOWER)[0]
+        if (upper & ~lower).any():
+            self.resolve(np.flatnonzero(upper & ~lower))
+            lower = self._whole(node, LOWER)[0]
+        return lower
+
+    def top(self, node, kept: np.ndarray, n: int, sort: str = "relevance",
+            rank: Optional[np.ndarray] = None) -> list[tuple[int, float]]:
+        """The `n` best of the documents `kept` (all matched by `node`) as (docnum, score), in
+        the order `sort` asks for: score (then docnum), or the date `rank` (then score,
+        then docnum). Only documents that can reach the first `n` are scored exactly."""
+        self._prepare(node)
+        docs = np.flatnonzero(kept)
+        if sort != "relevance":  # every document dated before the n-th one's date, and its date
+            if len(docs) > n:
+                last = np.partition(rank[docs], n - 1)[n - 1]
+                docs = docs[rank[docs] <= last]
+            scores = self._exact(node, docs)
+            order = np.lexsort((docs, -scores, rank[docs]))[:n]
+        else:
+            docs, scores = self._best(node, docs, n)
+            order = np.lexsort((docs, -scores))[:n]
+        return [(int(d), float(v)) for d, v in zip(docs[order], scores[order])]
+
+    def _best(self, node, docs: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """Documents of `docs` that may be among the `n` best, each with its exact score."""
+        batch = max(FIRST_BATCH, 4 * n)
+        while True:
+            upper, lower = self._bounds(node, docs)
+            if len(docs) > n:
+                floor = np.partition(lower, len(docs) - n)[len(docs) - n]
+                reach = upper >= floor
+                docs, upper, lower = docs[reach], upper[reach], lower[reach]
+            open_ = upper != lower
+            if not open_.any():
+                return docs, upper
+            unknown = np.flatnonzero(open_)
+            if len(unknown) > batch:  # the best upper bounds first
+                unknown = unknown[np.argpartition(-upper[unknown], batch - 1)[:batch]]
+            self.resolve(docs[unknown])
+            batch *= 4
+
+    def _exact(self, node, docs: np.ndarray) -> np.ndarray:
+        upper, lower = self._bounds(node, docs)
+        if (upper != lower).any():
+            self.resolve(docs[upper != lower])
+            upper, lower = self._bounds(node, docs)
+        return upper
+
+    def _bounds(self, node, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """UPPER and LOWER scores of `docs` (all matched by `node`: a LOWER miss scores 0)."""
+        _, upper = self._over(docs, node, UPPER)
+        ml, sl = self._over(docs, node, LOWER)
+        lower = np.where(ml, sl, 0.0)
+        if self.prior is not None:
+            upper, lower = upper * self.prior[docs], lower * self.prior[docs]
+        return upper, lower
+
+    def resolve(self, docs: np.ndarray) -> None:
+        """Check every phrase of the search in the documents `docs` (ascending)."""
+        for phrase in list(self.phrases.values()):
+            clock.check(self.deadline)
+            todo = docs[phrase.may[docs] & ~phrase.checked[docs]]
+            if len(todo):
+                self._passes.clear()
+                self.tick(len(todo))
+                phrase.holds[todo[self._check(phrase, todo)]] = True
+                phrase.checked[todo] = True
+
+    def _check(self, phrase: Phrase, docs: np.ndarray) -> np.ndarray:
+        """Whether the words of `phrase` follow each other in each of `docs` (as
+        Executor._phrase_matches decides it)."""
+        fieldname, words, slop = phrase.words
+        lists = [self.cache.term(fieldname, w, positions=True, tick=self.tick) for w in words]
+        at = [np.searchsorted(p.ids, docs) for p in lists]
+        decode = lists[0].decode
+        seen: dict[tuple, bool] = {}  # the same positions recur (a heading on many paragraphs)
+        out = np.zeros(len(docs), dtype=bool)
+        columns = [[p.values[i] for i in where.tolist()] for p, where in zip(lists, at)]
+        for k, key in enumerate(zip(*columns)):
+            if k % clock.CHECK_EVERY == 0:
+                clock.check(self.deadline)
+            chained = seen.get(key)
+            if chained is None:
+                chained = seen[key] = in_sequence([decode(v) for v in key], slop)
+            out[k] = chained
+        return out
+
+    # -- evaluation
+
+    def _prepare(self, node) -> None:
+        """Mark the nodes holding a phrase (their value depends on the mode) and refuse
+        negative constants."""
+        if id(node) in self._walked:
+            return
+        if not self._walked and self.prior is not None and (self.prior < 0).any():
+            raise Unprunable
+        self._walked.add(id(node))
+        dynamic = False
+        for child in _children(node):
+            self._prepare(child)
+            dynamic |= id(child) in self._dynamic
+        if isinstance(node, query.Phrase):
+            dynamic = True
+        if getattr(node, "boost", 1.0) < 0 or (
+                isinstance(node, Score) and (node.add < 0 or node.scale < 0)):
+            raise Unprunable
+        if dynamic:
+            self._dynamic.add(id(node))
+
+    def run(self, node, mode: str) -> tuple[np.ndarray, np.ndarray]:
+        """(matched, scores) of `node` in `mode`; scores are 0 where not matched."""
+        clock.check(self.deadline)
+        if id(node) in self._dynamic:
+            return self._eval(node, mode)
+        if self._inside:  # only the outermost phrase-free node is kept (memory)
+            return self._eval(node, EXACT)
+        found = self._memo.get(id(node))
+        if found is None:  # worked out over every document, once
+            saved = self.universe
+            self._within(None)
+            self._inside = True
+            try:
+                found = self._memo[id(node)] = self._eval(node, EXACT)
+            finally:
+                self._inside = False
+                self._within(saved)
+        return self._gather(found)
+
+    def _gather(self, vectors: tuple) -> tuple:
+        """Whole-index vectors, over the universe."""
+        if self.universe is None:
+            return vectors
+        return tuple(v[self.universe] for v in vectors)
+
+    def _eval(self, node, mode: str):
+        handler = _HANDLERS.get(type(node))
+        if handler is None:
+            return self._by_whoosh(node)
+        return handler(self, node, mode)
+
+    def _empty(self, size: Optional[int] = None):
+        size = size if size is not None else (
+            self.n if self.universe is None else len(self.universe))
+        return np.zeros(size, dtype=bool), np.zeros(size)
+
+    def _scatter(self, ids: np.ndarray, scores: np.ndarray, whole: bool = False):
+        """Sparse (ids, scores) as vectors over the universe (over every document: `whole`)."""
+        self.tick(len(ids))
+        m, s = self._empty(self.n if whole else None)
+        if self.universe is not None and not whole:
+            at = self._place[ids]
+            ok = at >= 0
+            ids, scores = at[ok], scores[ok]
+        m[ids] = True
+        s[ids] = scores
+        return m, s
+
+    def _by_whoosh(self, node):
+        with self.lock:
+            scores = whoosh_scores(self.s, node, self.deadline)
+        return self._scatter(np.fromiter(scores, dtype=np.int64, count=len(scores)),
+                             np.fromiter(scores.values(), dtype=np.float64, count=len(scores)))
+
+    def _postings(self, fieldname: str, text, boost: float = 1.0, whole: bool = False):
+        p = self.cache.term(fieldname, text, tick=self.tick)
+        if len(p.scores) and p.scores.min() < 0:
+            raise Unprunable
+        return self._scatter(p.ids, p.scores * boost if boost != 1.0 else p.scores, whole)
+
+    def _term(self, node, mode):
+        return self._postings(node.fieldname, node.text, node.boost)
+
+    def _phrase(self, node, mode):
+        if not node.words or not self.s.schema[node.fieldname].format.supports("positions"):
+            return self._by_whoosh(node)
+        key = (node.fieldname, tuple(node.words), node.slop)
+        phrase = self.phrases.get(key)
+        if phrase is None:
+            words = [self._postings(node.fieldname, w, whole=True) for w in node.words]
+            may = np.logical_and.reduce([m for m, _ in words])
+            value = np.where(may, _tree_sum([s for _, s in words]), 0.0)
+            phrase = self.phrases[key] = Phrase(key, may, value)
+        if phrase.none:
+            return self._empty()
+        if mode == EXACT:
+            self.resolve(np.flatnonzero(phrase.may & ~phrase.checked))
+        u = self.universe
+        holds = phrase.holds if u is None else phrase.holds[u]
+        if mode == UPPER:
+            checked = phrase.checked if u is None else phrase.checked[u]
+            m = (phrase.may if u is None else phrase.may[u]) & ~(checked & ~holds)
+        else:
+            m = holds
+        if not m.any():
+            return m, np.zeros(len(m))
+        s = np.where(m, phrase.value if u is None else phrase.value[u], 0.0)
+        return m, (s * node.boost if node.boost != 1.0 else s)
+
+    def _expanded_wildcard(self, node, mode):
+        if len(node.words) == 1:
+            return self._postings(node.fieldname, node.words[0])
+        m, _ = self._empty(self.n)
+        for word in node.words:
+            m[self.cache.term(node.fieldname, word, tick=self.tick).ids] = True
+        if self.universe is not None:
+            m = m[self.universe]
+        return m, np.where(m, 1.0, 0.0)
+
+    def _every(self, node, mode):
+        if node.fieldname not in (None, "", "*"):
+            return self._by_whoosh(node)
+        m = self._live()
+        return m, np.where(m, node.boost or 1.0, 0.0)
+
+    def _live(self) -> np.ndarray:
+        live = self.cache.live
+        self.tick(self.n if self.universe is None else len(self.universe))
+        return live.copy() if self.universe is None else live[self.universe]
+
+    def _null(self, node, mode):
+        return self._empty()
+
+    def _or(self, node, mode):
+        if len(node.subqueries) == 1:
+            return self.run(node.subqueries[0], mode)
+        if not node.subqueries:
+            return self._empty()
+        parts = [p for p in (self.run(sub, mode) for sub in node.subqueries) if p[0].any()]
+        if not parts:  # adding nothing's zeros changes no sum: skipped
+            return self._empty()
+        m = np.logical_or.reduce([p[0] for p in parts]) if len(parts) > 1 else parts[0][0]
+        s = parts[0][1]
+        for _, more in parts[1:]:  # left to right, as executor._sum adds
+            s = s + more
+        return m, _boosted(s, node.boost)
+
+    def _and(self, node, mode):
+        if len(node.subqueries) == 1:
+            return self.run(node.subqueries[0], mode)
+        parts = [self.run(sub, mode) for sub in node.subqueries]
+        if not parts:
+            return self._empty()
+        m = np.logical_and.reduce([p[0] for p in parts])
+        s = np.where(m, _tree_sum([p[1] for p in parts]), 0.0)
+        return m, _boosted(s, node.boost)
+
+    def _max(self, node, mode):
+        if len(node.subqueries) == 1:
+            return self.run(node.subqueries[0], mode)
+        m, s = self._empty()
+        for pm, ps in (self.run(sub, mode) for sub in node.subqueries):
+            better = pm & (~m | (ps > s))  # the first value, then only a strictly greater one
+            s = np.where(better, ps, s)
+            m = m | pm
+        return m, _boosted(s, node.boost)
+
+    def _and_maybe(self, node, mode):
+        am, a = self.run(node.a, mode)
+        if not am.any():
+            return self._empty()
+        bm, b = self.run(node.b, mode)
+        return am, np.where(am & bm, a + b, a)
+
+    def _and_not(self, node, mode):
+        am, a = self.run(node.a, mode)
+        if not am.any():
+            return self._empty()
+        bm, _ = self.run(node.b, OPPOSITE[mode])
+        m = am & ~bm
+        return m, np.where(m, a, 0.0)
+
+    def _not(self, node, mode):
+        qm, _ = self.run(node.query, OPPOSITE[mode])
+        m = self._live() & ~qm
+        return m, np.where(m, 1.0, 0.0)
+
+    def _score(self, node, mode):
+        m, s = self.run(node.child, mode)
+        if not node.scale:
+            return m, np.where(m, node.add + 0.0, 0.0)
+        return m, np.where(m, s * node.scale + node.add, 0.0)
+
+
+_HANDLERS = {
+    query.Term: DenseExecutor._term, query.Phrase: DenseExecutor._phrase,
+    ExpandedWildcard: DenseExecutor._expanded_wildcard, query.Every: DenseExecutor._every,
+    type(query.NullQuery): DenseExecutor._null, query.Or: DenseExecutor._or,
+    query.And: DenseExecutor._and, MaxOf: DenseExecutor._max,
+    query.AndMaybe: DenseExecutor._and_maybe, FixedAndNot: DenseExecutor._and_not,
+    query.AndNot: DenseExecutor._and_not, query.Not: DenseExecutor._not,
+    Score: DenseExecutor._score,
+}
+
+
+def _children(node) -> list:
+    if isinstance(node, (query.AndMaybe, query.AndNot)):
+        return [node.a, node.b]
+    if isinstance(node, query.Not):
+        return [node.query]
+    if isinstance(node, Score):
+        return [node.child]
+    return list(getattr(node, "subqueries", ()))
+
+
+def _tree_sum(values: list[np.ndarray]) -> np.ndarray:
+    """Summed as executor._tree_sum sums (Whoosh's balanced tree of matchers)."""
+    if len(values) <= 2:
+        return values[0] + values[1] if len(values) == 2 else values[0]
+    half = len(values) // 2
+    return _tree_sum(values[:half]) + _tree_sum(values[half:])
+
+
+def _boosted(s: np.ndarray, boost: float) -> np.ndarray:
+    return s if boost == 1.0 else s * boost
+
+
+def bitmap_of(mask: np.ndarray) -> int:
+    """A boolean vector as doctable's bitmap (bit d for document d)."""
+    return int.from_bytes(np.packbits(mask, bitorder="little").tobytes(), "little")
+
+
+def mask_of(bits: int, size: int) -> np.ndarray:
+    raw = np.frombuffer(bits.to_bytes((size + 7) // 8, "little"), dtype=np.uint8)
+    return np.unpackbits(raw, bitorder="little")[:size].astype(bool)

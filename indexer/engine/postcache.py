@@ -1,0 +1,141 @@
+"""Decoded posting lists kept between searches, in a bounded cache (one per open generation).
+
+Reading a common word's postings means unpickling and decompressing every one of its blocks
+(positions included, as Whoosh stores them in the same pickle): about a third of a search's time
+before issue 12, paid again by every search using the word. Here a term's live postings are
+decoded once into numpy arrays (document numbers, BM25F scores worked out exactly as
+postings.PostingReader works them out, and, when a phrase asks, the encoded positions) and kept,
+least recently used first out, within CACHE_BYTES counted from the arrays' and byte strings'
+sizes. The figure is part of the serving memory the benchmarks report.
+"""
+from __future__ import annotations
+
+import ctypes
+import threading
+from collections import OrderedDict
+from typing import Callable, Optional
+
+import numpy as np
+
+from ._whoosh import formats, matching
+from .doctable import DocTable
+from .postings import Lengths, decode_positions, read_postings
+
+CACHE_BYTES = 96 << 20     # per open generation (so per server process)
+LARGEST_SHARE = 4          # one term may take at most this fraction of it
+VALUE_OVERHEAD = 41        # bytes a byte string costs beyond its length (object + list slot)
+
+
+def fix_mmap_threshold(threshold: int = 128 << 10) -> None:
+    """Have glibc hand out large blocks (a search's vectors: 1 MB each at 140,000 paragraphs)
+    by mmap, always. Its default raises that threshold each time such a block is freed, after
+    which vectors come from the per-thread heaps and their memory is not given back: a server
+    worker at 142,000 paragraphs grew to 460 MiB instead of 270 under 4 concurrent searches."""
+    try:
+        ctypes.CDLL("libc.so.6").mallopt(-3, threshold)  # -3: M_MMAP_THRESHOLD
+    except (OSError, AttributeError):
+        pass  # not glibc: its allocator decides
+
+
+class TermPostings:
+    """One term's live postings: ascending document numbers, their scores, and optionally the
+    encoded positions (a list of bytes, decoded with `decode`)."""
+
+    __slots__ = ("ids", "scores", "values", "decode", "nbytes")
+
+    def __init__(self, ids: np.ndarray, scores: np.ndarray, values: Optional[list], decode):
+        self.ids, self.scores, self.values, self.decode = ids, scores, values, decode
+        self.nbytes = ids.nbytes + scores.nbytes + (
+            sum(map(len, values)) + VALUE_OVERHEAD * len(values) if values is not None else 0)
+
+
+class PostingCache:
+    """Decoded postings of one generation, shared by every search (and thread) on it."""
+
+    def __init__(self, searcher, table: DocTable, lengths: Lengths, lock,
+                 budget: int = CACHE_BYTES):
+        fix_mmap_threshold()
+        self.s, self.table, self.lengths, self.lock = searcher, table, lengths, lock
+        self.budget = budget
+        self.used = 0
+        self._entries: OrderedDict = OrderedDict()
+        self._mutex = threading.Lock()  # guards the dict; Whoosh calls take self.lock
+        self._norms: dict[str, np.ndarray] = {}
+        self._live: Optional[np.ndarray] = None
+
+    @property
+    def live(self) -> np.ndarray:
+        if self._live is None:
+            live = np.zeros(self.table.size, dtype=bool)
+            live[np.asarray(self.table.live, dtype=np.int64)] = True
+            self._live = live
+        return self._live
+
+    def norms(self, fieldname: str) -> np.ndarray:
+        norms = self._norms.get(fieldname)
+        if norms is None:
+            norms = self._norms[fieldname] = np.asarray(self.lengths.norms(fieldname),
+                                                        dtype=np.float64)
+        return norms
+
+    def clear(self) -> None:
+        with self._mutex:
+            self._entries.clear()
+            self.used = 0
+
+    def term(self, fieldname: str, text, positions: bool = False,
+             tick: Callable[[int], None] = lambda n: None) -> TermPostings:
+        field = self.s.schema[fieldname]
+        btext = text if isinstance(text, bytes) else field.to_bytes(text)
+        key = (fieldname, btext)
+        with self._mutex:
+            found = self._entries.get(key)
+            if found is not None and (found.values is not None or not positions):
+                self._entries.move_to_end(key)
+                return found
+        found = self._read(fieldname, btext, field, positions, tick)
+        with self._mutex:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self.used -= old.nbytes
+            if found.nbytes * LARGEST_SHARE <= self.budget:
+                self._entries[key] = found
+                self.used += found.nbytes
+                while self.used > self.budget:
+                    _, evicted = self._entries.popitem(last=False)
+                    self.used -= evicted.nbytes
+        return found
+
+    def _read(self, fieldname: str, btext: bytes, field, positions: bool, tick) -> TermPostings:
+        ids: list[int] = []
+        weights: list[float] = []
+        values: Optional[list] = [] if positions else None
+        with self.lock:
+            for leaf, offset in self.s.reader().leaf_readers():
+                if (fieldname, btext) not in leaf:
+                    continue
+                m = leaf.postings(fieldname, btext)
+                if isinstance(m, matching.FilterMatcher):
+                    m = m.child  # the deleted documents, dropped below
+                i, w, v = read_postings(m, positions, tick)
+                ids += [d + offset for d in i] if offset else i
+                weights += w
+                if positions:
+                    values += v
+            idf = self.s.idf(fieldname, btext) if ids and field.scorable else 0.0
+        ids_a = np.asarray(ids, dtype=np.int64)
+        tf = np.asarray(weights, dtype=np.float64)  # Whoosh's float32 weights, exactly
+        if ids and self.table.size != len(self.table.live):
+            keep = self.live[ids_a]
+            ids_a, tf = ids_a[keep], tf[keep]
+            if positions:
+                values = [v for v, k in zip(values, keep.tolist()) if k]
+        if ids and field.scorable:
+            k1p1 = getattr(self.s.weighting, "K1", 0.0) + 1
+            # The same operations in the same order as PostingReader.read: the same floats.
+            scores = idf * ((tf * k1p1) / (tf + self.norms(fieldname)[ids_a]))
+        else:
+            scores = tf
+        decode = (None if values is None else decode_positions
+                  if type(field.format) is formats.Positions else field.format.decoder("positions"))
+        return TermPostings(ids_a.astype(np.int32), scores, values, decode)
