@@ -208,7 +208,7 @@ class DenseExecutor:
         decode = lists[0].decode
         seen: dict[tuple, bool] = {}  # the same positions recur (a heading on many paragraphs)
         out = np.zeros(len(docs), dtype=bool)
-        columns = [[p.values[i] for i in where.tolist()] for p, where in zip(lists, at)]
+        columns = [p.values(where) for p, where in zip(lists, at)]
         for k, key in enumerate(zip(*columns)):
             if k % clock.CHECK_EVERY == 0:
                 clock.check(self.deadline)

@@ -1,13 +1,14 @@
 """The engine's façade: one open index generation, searched. Callers pass plain data (a parsed
 query tree, filters) and get plain dicts back; nothing outside indexer/engine/ sees Whoosh.
 
-A search runs in stages: compile the query (compiler.py) -> score every match a posting list at
-a time (executor.py) -> weigh each score by the paragraph's shape (ranking.SHAPE_PRIOR, in
-_match) -> apply the top-level required and excluded items -> facet filters, dates and counts
-as bitmaps (doctable.py) -> the page, in the order asked for -> stored fields and snippets
-(highlight.py), and each score's parts when asked (explain.py). Whoosh's own top-N collection is not used: in 2.7.4 it loses matches
-when it prunes a matcher tree holding phrases, and its Require matcher collects documents
-outside the filter (tests/engine/test_search.py guards both).
+A search runs in stages: compile the query (compiler.py) -> its exact match set, the top-level
+required and excluded items applied (dense.py) -> facet filters, dates and counts as bitmaps
+(doctable.py) -> the page, in the order asked for, scoring exactly only what can reach it
+(dense.py), every score weighed by its paragraph's shape (ranking.SHAPE_PRIOR) -> stored fields
+and snippets (highlight.py), and each score's parts when asked (explain.py). Whoosh's own top-N
+collection is not used: in 2.7.4 it loses matches when it prunes a matcher tree holding
+phrases, and its Require matcher collects documents outside the filter
+(tests/engine/test_search.py guards both).
 """
 from __future__ import annotations
 
