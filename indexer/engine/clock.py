@@ -24,21 +24,6 @@ def check(deadline: Optional[float]) -> None:
         raise TimeLimitExceeded
 
 
-class Ticker:
-    """Told of paragraphs handled (`ticker(n)`), looks at the clock every CHECK_EVERY of them."""
-
-    def __init__(self, deadline: Optional[float]):
-        self.deadline = deadline
-        self.handled = 0
-
-    def __call__(self, n: int = 1) -> None:
-        if self.deadline is not None:
-            self.handled += n
-            while self.handled >= CHECK_EVERY:
-                self.handled -= CHECK_EVERY
-                check(self.deadline)
-
-
 def ticking(items, deadline: Optional[float]):
     """`items`, with a look at the clock every CHECK_EVERY of them."""
     if deadline is None:
@@ -61,7 +46,6 @@ class DeadlineCollector(collectors.UnlimitedCollector):
         collect = self.collect
         for sub_docnum in ticking(self.matches(), self.deadline):
             collect(sub_docnum)
-
 
 
 class Ticker:

@@ -73,37 +73,32 @@ class Engine:
                 self._searcher_obj = None
         self.ix.close()
 
-    def _searcher(self):
-        if self._searcher_obj is None:
+    def _once(self, attr: str, make):
+        """The value of `attr`, made (under the lock, once) on first use."""
+        value = getattr(self, attr)
+        if value is None:
             with self.lock:
-                if self._searcher_obj is None:
-                    self._searcher_obj = self.ix.searcher()
-        return self._searcher_obj
+                value = getattr(self, attr)
+                if value is None:
+                    value = make()
+                    setattr(self, attr, value)
+        return value
+
+    def _searcher(self):
+        return self._once("_searcher_obj", self.ix.searcher)
 
     @property
     def table(self) -> DocTable:
-        if self._table is None:
-            with self.lock:
-                if self._table is None:
-                    self._table = read_table(self._searcher().reader())
-        return self._table
+        return self._once("_table", lambda: read_table(self._searcher().reader()))
 
     @property
     def lengths(self) -> Lengths:
-        if self._lengths is None:
-            with self.lock:
-                if self._lengths is None:
-                    self._lengths = Lengths(self._searcher(), self.lock)
-        return self._lengths
+        return self._once("_lengths", lambda: Lengths(self._searcher(), self.lock))
 
     @property
     def cache(self) -> PostingCache:
-        if self._cache is None:
-            with self.lock:
-                if self._cache is None:
-                    self._cache = PostingCache(self._searcher(), self.table, self.lengths,
-                                               self.lock)
-        return self._cache
+        return self._once("_cache", lambda: PostingCache(self._searcher(), self.table,
+                                                         self.lengths, self.lock))
 
     def _dense(self, deadline: Optional[float] = None) -> DenseExecutor:
         return DenseExecutor(self._searcher(), self.table, self.cache, self.lock, deadline,
