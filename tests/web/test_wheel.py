@@ -43,8 +43,10 @@ def installed(tmp_path_factory):
     the test environment's own (no download), reached through a path file, which loads no
     editable install of this repository."""
     where = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
-                    str(where / "dist"), str(ROOT)], check=True, timeout=600)
+    # Built with the test environment's own setuptools and wheel: no download, no network.
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                    "--no-index", "-q", "-w", str(where / "dist"), str(ROOT)],
+                   check=True, timeout=600)
     wheel = next((where / "dist").glob("ofsted_search-*.whl"))
     venv = where / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
