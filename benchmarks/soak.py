@@ -37,16 +37,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from indexer import store  # noqa: E402
 from indexer.cli import default_processes  # noqa: E402
+from latency import QUERIES  # noqa: E402  (the latency benchmark's searches)
 
-QUERIES = [
-    "return home interviews", "CSE", "IRO caseloads", "social worker turnover", '"core groups"',
-    "private fostering", "corporate parenting", "CAMHS waiting", "care leavers accommodation",
-    "management oversight", "early help", "neglect", "adoption timeliness", "pathway plans",
-    "missing from care", "supervision", "domestic abuse", "LADO", "children", "quality assurance",
-]
 MAX_REQUESTS = 400_000
 
 
