@@ -1,9 +1,9 @@
 """The search engine: the only package that imports Whoosh (through _whoosh.py), so replacing
 Whoosh means replacing this package. Callers pass plain data in and get plain dicts back.
 
-    analysis.py   text -> terms (Porter2 stemming, stop words)           } the index format:
-    schema.py     how each paragraph field is held                       } format.py hashes
-    writing.py    write, copy and update an index                        } these three
+    analysis.py   text -> terms (Porter2 stemming, exceptions, stop words) } the index format:
+    schema.py     how each paragraph field is held                         } format.py hashes
+    writing.py    write, copy and update an index                          } these three
     format.py     the format version that decides whether an index is rebuilt
     ranking.py    the ranking constants (tunable without a rebuild)
     queries.py    Whoosh query classes for the word bonus, and 2.7.4's fixed matchers
@@ -17,6 +17,7 @@ Whoosh means replacing this package. Callers pass plain data in and get plain di
     doctable.py   facets, filters, dates and counts as bitmaps (pure)
     snippets.py   the best passage of a paragraph, escaped and marked (pure)
     highlight.py  the one highlighter: what the search matched, in any text
+    explain.py    a score broken into its parts (`--explain`, `explain=1`)
     searching.py  Engine, the façade: an open generation, searched
 """
 from .clock import TimeLimitExceeded

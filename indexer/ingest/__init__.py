@@ -8,6 +8,8 @@ function but the readers is pure on text, testable on the seeds' own words.
     grades.py     the frameworks' grade scales, normalised to one
     sections.py   headings -> the controlled section vocabulary
     metadata.py   authority, report type, dates and judgements, from the content
+    authorities.py  an authority's URN, codes, region and neighbours (the D2I lookup, by name)
+    shape.py      what kind of text a paragraph is (narrative, item, context, footnote)
     pipeline.py   the stages in order: a file -> Report (pure, apart from reading the file)
-    data/         the English authorities and their spellings
+    data/         the English authorities and their spellings; the la-lookup (MIT, D2I)
 """
