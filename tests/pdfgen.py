@@ -171,6 +171,13 @@ def write_pdf(pages: list[list[_Run]], encrypted: bool = False) -> bytes:
     if encrypted:
         encrypt = add(b"<< /Filter /Standard /V 1 /R 2 /Length 40 /P -44 "
                       b"/O <" + b"ab" * 32 + b"> /U <" + b"cd" * 32 + b"> >>")
+    extra = (b" /Encrypt %d 0 R /ID [<%s> <%s>]" % (encrypt, b"00" * 16, b"00" * 16)
+             if encrypt else b"")
+    return pdf_file(objects, root=catalog, trailer=extra)
+
+
+def pdf_file(objects: list[bytes], root: int = 1, trailer: bytes = b"") -> bytes:
+    """A PDF file of `objects` (numbered from 1), its cross-reference table and trailer."""
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
     for number, body in enumerate(objects, 1):
@@ -179,8 +186,6 @@ def write_pdf(pages: list[list[_Run]], encrypted: bool = False) -> bytes:
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
-    trailer = b"/Size %d /Root %d 0 R" % (len(objects) + 1, catalog)
-    if encrypt:
-        trailer += b" /Encrypt %d 0 R /ID [<%s> <%s>]" % (encrypt, b"00" * 16, b"00" * 16)
-    out += b"trailer\n<< " + trailer + b" >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    out += (b"trailer\n<< /Size %d /Root %d 0 R" % (len(objects) + 1, root) + trailer
+            + b" >>\nstartxref\n%d\n%%%%EOF\n" % xref)
     return bytes(out)

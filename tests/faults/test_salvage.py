@@ -13,6 +13,7 @@ from indexer.ingest.sources import UnreadableSource
 from indexer.ingest.sources.pdf import read_pdf
 
 from tests.paths import SHARED
+from tests.pdfgen import pdf_file
 
 SHARED_PDFS = SHARED / "ofsted-pdfs"
 
@@ -161,16 +162,7 @@ def pdf_mapping_a_to(unicode_hex: bytes) -> bytes:
                b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>",
                b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
                b"<< /Length %d >>\nstream\n" % len(cmap) + cmap + b"\nendstream"]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
-    return bytes(out)
+    return pdf_file(objects)
 
 
 def test_text_decoding_to_a_lone_surrogate_is_indexed_with_a_replacement_character(tmp_path):
