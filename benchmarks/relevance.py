@@ -46,6 +46,7 @@ ABLATIONS = [
     ("no word tiers", "WORD_BONUS", 0.0),
     ("no heading", "HEADING_WEIGHT", 0.0),
     ("no proximity", "PROXIMITY_WEIGHT", 0.0),
+    ("no opening sentence", "OPENING_WEIGHT", 0.0),
     ("tiers not by rarity", "MIN_WORD_WEIGHT", 1.0),
 ]
 

@@ -56,6 +56,18 @@ def stemming_analyzer():
     return RegexTokenizer() | LowercaseFilter() | StopFilter() | StemFilter(stemfn=stem)
 
 
+# Where a paragraph's first sentence ends: a full stop, question or exclamation mark, semicolon
+# or colon followed by a space ("32.Children's ..." keeps its number: no space after it).
+SENTENCE_END = re.compile(r"(?<=[.!?;:])\s")
+
+
+def opening_sentence(text: str) -> str:
+    """A paragraph's first sentence. Inspectors open a paragraph with its point ("Disabled
+    children receive a good service ..."), so its words say what the paragraph is about more
+    than words further on, which are often examples or asides."""
+    return SENTENCE_END.split(text.strip(), maxsplit=1)[0]
+
+
 def plain_analyzer():
     """Words as written (lower-cased): wildcards and spelling suggestions work on these."""
     return RegexTokenizer() | LowercaseFilter()

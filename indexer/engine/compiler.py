@@ -53,6 +53,10 @@ class Compiler:
         # query: cheaper, and Whoosh 2.7.4's Require matcher collects wrong documents.
         self.required: list = []   # every one must match
         self.excluded: list = []   # none may match
+        self.opened: set[str] = set()  # typed words already given their opening bonus
+        # An index written before the opening field existed is still searched (with the
+        # "another version" warning) until it is rebuilt, without the bonus.
+        self.openings = "opening" in reader.schema
 
     def compile(self, tree: Group):
         typed = [w for item in tree.items
@@ -133,7 +137,21 @@ class Compiler:
         if sub is None:
             return None
         self.slots += 1
-        return Score(sub, add=self._bonus())
+        openers = self._openers(tokens(item.text)) if isinstance(item, Phrase) else []
+        return query.Or([Score(sub, add=self._bonus())] + openers) if openers \
+            else Score(sub, add=self._bonus())
+
+    def _openers(self, toks: list[str]) -> list:
+        """A bonus for each typed word (once per query) found in a paragraph's first sentence:
+        OPENING_WEIGHT of its word bonus. The opening's words are all in the text, so these
+        never add a match; they only order paragraphs that match alike."""
+        out = []
+        for t in toks:
+            if t not in self.opened and ranking.OPENING_WEIGHT and self.openings:
+                self.opened.add(t)
+                out.append(Score(query.Term("opening", t), scale=0.0,
+                                 add=ranking.OPENING_WEIGHT * self._bonus(t)))
+        return out
 
     def _words_slot(self, toks: list[str], forms: list, related: list):
         """Words typed side by side as one unit (a hyphenated word, a glossary term), with the
@@ -144,9 +162,11 @@ class Compiler:
         singles = [_words_query([t]) for t in toks]
         for t in toks:  # each word scores on its own too, so it is marked on its own
             self._mark([t])
+        openers = self._openers(toks)
         if len(toks) == 1 and not forms and not related:
-            return Score(singles[0], add=bonuses[0])
-        scoring = singles + forms + related
+            slot = Score(singles[0], add=bonuses[0])
+            return query.Or([slot] + openers) if openers else slot
+        scoring = singles + forms + related + openers
         cover = []
         if len(toks) > 1:
             whole = _words_query(toks)

@@ -2,7 +2,7 @@
 
 The compiled query is walked node by node, as the executor scores it (sums, maxima, boosts and
 the Score nodes' `scale` and `add`), down to its leaves: the BM25F score of a word in the text or
-the heading, a phrase, a proximity pair, a word-tier bonus. Each leaf's share of one paragraph's
+the heading, a phrase, a proximity pair, a word-tier bonus, a word in the opening sentence. Each leaf's share of one paragraph's
 score is its own score times the factors above it; the shares add up to the compiled query's
 score, and that times the shape prior (ranking.SHAPE_PRIOR, applied in searching._match) is the
 result's score.
@@ -52,7 +52,9 @@ class _Walker:
         if d not in self.scores(node):
             return []
         if isinstance(node, Score):
-            bonus = [(f"word tier {_label(node.child)}", factor * node.add)] if node.add else []
+            kind = ("opening sentence" if getattr(node.child, "fieldname", None) == "opening"
+                    else "word tier")
+            bonus = [(f"{kind} {_label(node.child)}", factor * node.add)] if node.add else []
             if not node.scale:
                 return bonus
             return self.parts(node.child, d, factor * node.scale) + bonus

@@ -3,7 +3,7 @@ at search time, so changing one needs no rebuild (it is not part of the index fo
 
 A paragraph's score is
 
-    SHAPE_PRIOR[its shape] x (word tiers + BM25F + proximity)
+    SHAPE_PRIOR[its shape] x (word tiers + BM25F + proximity + opening)
 
 Each word the user typed is a "slot" weighted by its rarity (idf, relative to the query's rarest
 word); a paragraph gets WORD_BONUS x weight for every slot it matches, on top of its BM25F
@@ -30,6 +30,11 @@ SCATTERED_COVER = 0.5     # the words of a glossary term found apart, not as the
 PROXIMITY_WEIGHT = 0.5    # two adjacent query words found within PROXIMITY_SLOP words: this
                           # much of one word's score (the pair scores as two words)
 PROXIMITY_SLOP = 4
+OPENING_WEIGHT = 0.025    # a typed word in the paragraph's first sentence: this much of its
+                          # word bonus more (a tie-breaker between paragraphs that match as
+                          # many words: the one that opens with them is about them). Chosen by
+                          # leave-one-query-out cross-validation over the 36 judged queries
+                          # (benchmarks/opening_study.py): the same value in every fold
 MAX_WILDCARD_TERMS = 300  # words one wildcard may expand to; "co*" matches thousands
 
 # What a paragraph is (ingest/shape.py) weighs its whole score (engine/searching.py _match): a

@@ -2,14 +2,16 @@
 Part of the index format (engine/format.py): changing it rebuilds every index.
 
 Facets, the report id, the date and the paragraph's shape are exact, sortable values (facet
-counts, filters and the ranking's shape prior read their columns); the heading and text are analysed, the text with positions for phrases; `plain`
-holds the words as written; everything else is only stored, to be shown.
+counts, filters and the ranking's shape prior read their columns); the heading and text are
+analysed, the text with positions for phrases; `opening` holds the words of the text's first
+sentence (analysis.opening_sentence), only to say whether a word is there (not scored, no
+positions); `plain` holds the words as written; everything else is only stored, to be shown.
 """
 from __future__ import annotations
 
 from ..model import DOCUMENT_FIELDS, FACETS
 from ._whoosh import ID, NUMERIC, STORED, TEXT, Schema
-from .analysis import plain_analyzer, stemming_analyzer
+from .analysis import opening_sentence, plain_analyzer, stemming_analyzer
 
 # A heading word weighs this many times a text word. Whoosh multiplies the weight of each
 # posting by it as the index is written, so it is part of the format, not a ranking constant.
@@ -36,6 +38,8 @@ def make_schema() -> Schema:
         else:
             fields[name] = STORED
     fields["plain"] = TEXT(analyzer=plain_analyzer(), phrase=False)
+    fields["opening"] = TEXT(analyzer=stemming_analyzer(), phrase=False)
+    fields["opening"].scorable = False  # presence only: no length norms to keep
     return Schema(**fields)
 
 
@@ -47,6 +51,7 @@ def index_fields(doc: dict) -> dict:
             fields[k] = str(fields[k])
     # Words as written, for wildcards and spelling suggestions.
     fields["plain"] = " ".join(filter(None, (doc.get("heading"), doc.get("text"))))
+    fields["opening"] = opening_sentence(doc.get("text") or "")
     return fields
 
 
