@@ -1,0 +1,224 @@
+"""How high a compiled query can score a document that holds none of some terms: one number
+for every such document, worked out on the tree (no vector), so the pruned search (dense.py)
+can leave out every document lacking the query's best terms once that number is below the
+page's floor, without looking at them.
+
+A leaf is a term (field, text) of a Term, a Phrase or an ExpandedWildcard. With the terms in
+`absent` missing, each node's ceiling is (can it match, the most it can score), combined with
+the same operations in the same order as dense.py combines a document's scores (sums left to
+right or as Whoosh's tree, maxima, products by non-negative constants), each leaf at its
+highest score: every operation is monotone in floating point too, so no such document scores
+above it. Excluded parts (AndNot's b, Not) are ignored, which only raises it; a node type
+dense.py does not evaluate itself (scored by Whoosh) has no ceiling (infinity).
+"""
+from __future__ import annotations
+
+import math
+from typing import Callable
+
+import numpy as np
+
+from ._whoosh import query
+from .queries import ExpandedWildcard, FixedAndNot, MaxOf, Score
+
+NONE = (False, 0.0)
+UNKNOWN = (True, math.inf)
+
+
+def leaves(node, out: dict | None = None) -> dict:
+    """Every term the tree searches, as {(fieldname, text): None} in the order met."""
+    out = {} if out is None else out
+    if isinstance(node, query.Term):
+        out.setdefault((node.fieldname, node.text), None)
+    elif isinstance(node, (query.Phrase, ExpandedWildcard)):
+        for word in node.words or ():
+            out.setdefault((node.fieldname, word), None)
+    for child in _children(node):
+        leaves(child, out)
+    return out
+
+
+class Ceiling:
+    """ceiling(node, absent) for one search: `top(fieldname, text)` is a term's highest
+    score in that search (None when it has no posting); `phrase_ok(node)` whether dense.py
+    checks the phrase itself."""
+
+    def __init__(self, top: Callable[[str, object], float | None], phrase_ok: Callable):
+        self.top, self.phrase_ok = top, phrase_ok
+
+    def __call__(self, node, absent: set) -> tuple[bool, float]:
+        handler = _HANDLERS.get(type(node))
+        return UNKNOWN if handler is None else handler(self, node, absent)
+
+    def _leaf(self, fieldname, text, absent) -> float | None:
+        return None if (fieldname, text) in absent else self.top(fieldname, text)
+
+    def _term(self, node, absent):
+        top = self._leaf(node.fieldname, node.text, absent)
+        if top is None:
+            return NONE
+        return True, (top * node.boost if node.boost != 1.0 else top)
+
+    def _phrase(self, node, absent):
+        if not self.phrase_ok(node):
+            return UNKNOWN
+        tops = [self._leaf(node.fieldname, w, absent) for w in node.words]
+        if any(t is None for t in tops):
+            return NONE
+        top = _tree_sum(tops)
+        return True, (top * node.boost if node.boost != 1.0 else top)
+
+    def _expanded_wildcard(self, node, absent):
+        if len(node.words) == 1:
+            top = self._leaf(node.fieldname, node.words[0], absent)
+            return NONE if top is None else (True, top)
+        if all(self._leaf(node.fieldname, w, absent) is None for w in node.words):
+            return NONE
+        return True, 1.0
+
+    def _every(self, node, absent):
+        if node.fieldname not in (None, "", "*"):
+            return UNKNOWN
+        return True, node.boost or 1.0
+
+    def _null(self, node, absent):
+        return NONE
+
+    def _or(self, node, absent):
+        if len(node.subqueries) == 1:
+            return self(node.subqueries[0], absent)
+        tops = [t for can, t in (self(sub, absent) for sub in node.subqueries) if can]
+        if not tops:
+            return NONE
+        s = tops[0]
+        for more in tops[1:]:  # left to right, as dense._or adds
+            s = s + more
+        return True, _boosted(s, node.boost)
+
+    def _and(self, node, absent):
+        if len(node.subqueries) == 1:
+            return self(node.subqueries[0], absent)
+        parts = [self(sub, absent) for sub in node.subqueries]
+        if not parts or not all(can for can, _ in parts):
+            return NONE
+        return True, _boosted(_tree_sum([t for _, t in parts]), node.boost)
+
+    def _max(self, node, absent):
+        if len(node.subqueries) == 1:
+            return self(node.subqueries[0], absent)
+        tops = [t for can, t in (self(sub, absent) for sub in node.subqueries) if can]
+        return (True, _boosted(max(tops), node.boost)) if tops else NONE
+
+    def _and_maybe(self, node, absent):
+        can, a = self(node.a, absent)
+        if not can:
+            return NONE
+        bcan, b = self(node.b, absent)
+        return True, (a + b if bcan else a)
+
+    def _and_not(self, node, absent):
+        return self(node.a, absent)
+
+    def _not(self, node, absent):
+        return True, 1.0
+
+    def _score(self, node, absent):
+        can, top = self(node.child, absent)
+        if not can:
+            return NONE
+        return True, (top * node.scale + node.add if node.scale else node.add + 0.0)
+
+
+_HANDLERS = {
+    query.Term: Ceiling._term, query.Phrase: Ceiling._phrase,
+    ExpandedWildcard: Ceiling._expanded_wildcard, query.Every: Ceiling._every,
+    type(query.NullQuery): Ceiling._null, query.Or: Ceiling._or, query.And: Ceiling._and,
+    MaxOf: Ceiling._max, query.AndMaybe: Ceiling._and_maybe, FixedAndNot: Ceiling._and_not,
+    query.AndNot: Ceiling._and_not, query.Not: Ceiling._not, Score: Ceiling._score,
+}
+
+
+def _children(node) -> list:
+    if isinstance(node, (query.AndMaybe, query.AndNot)):
+        return [node.a, node.b]
+    if isinstance(node, query.Not):
+        return [node.query]
+    if isinstance(node, Score):
+        return [node.child]
+    return list(getattr(node, "subqueries", ()))
+
+
+def _tree_sum(values: list):
+    """Summed as dense._tree_sum sums (Whoosh's balanced tree of matchers)."""
+    if len(values) <= 2:
+        return values[0] + values[1] if len(values) == 2 else values[0]
+    half = len(values) // 2
+    return _tree_sum(values[:half]) + _tree_sum(values[half:])
+
+
+def _boosted(s, boost: float):
+    return s if boost == 1.0 else s * boost
+
+
+FLOOR_DOCS = 256          # at least this many candidates (and 4 per result) set the floor
+KEEP_SHARE = 0.9          # narrowing that keeps more than this share of the matches is dropped
+
+
+def candidates(run, node, docs, n: int):
+    """The documents of `docs` (ascending, all matched by `node`) that can be among the `n`
+    best, or None when the query's terms do not single out fewer (dense.DenseExecutor `run`).
+
+    The terms are taken rarest first. The documents holding the first few (at least
+    FLOOR_DOCS of `docs`) are scored exactly, which gives a floor: the n-th best of their
+    scores, which the page's last result reaches. Then as few of the terms as make the
+    ceiling of a document holding none of them fall below that floor: only documents holding
+    one of those can reach the page."""
+    terms = list(leaves(node))
+    lists = {t: run.postings(*t) for t in terms}
+    order = sorted((t for t in terms if len(lists[t].ids)), key=lambda t: len(lists[t].ids))
+    kept = run.nothing()
+    kept[docs] = True
+    union, counts = run.nothing(), []
+    for t in order:
+        union |= run.term_mask(*t)
+        counts.append(int(np.count_nonzero(union & kept)))
+    want = max(FLOOR_DOCS, 4 * n)
+    first = next((k + 1 for k, c in enumerate(counts) if c >= want), None)
+    if first is None or counts[first - 1] > KEEP_SHARE * len(docs):
+        return None
+    floor = _floor(run, node, _holding(run, order[:first], kept), n)
+    tops = {t: float(lists[t].scores.max()) for t in order}
+    ceiling = Ceiling(lambda f, w: tops.get((f, w)), lambda p: run.phrase_of(p) is not None)
+    most = float(run.prior.max()) if run.prior is not None and len(run.prior) else 1.0
+
+    def fits(k: int) -> bool:  # no document lacking the k rarest terms reaches the floor
+        can, top = ceiling(node, set(order[:k]))
+        return not can or top * most * (1 + 1e-9) < floor
+
+    if not fits(len(order)):
+        return None
+    lo, hi = first, len(order)  # the ceiling only falls as terms are added: bisect
+    while lo < hi:
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if fits(mid) else (mid + 1, hi)
+    if counts[lo - 1] > KEEP_SHARE * len(docs):
+        return None
+    return _holding(run, order[:lo], kept)
+
+
+def _holding(run, terms: list, kept) -> np.ndarray:
+    """The documents of `kept` holding one of `terms`, ascending."""
+    union = run.nothing()
+    for t in terms:
+        union |= run.term_mask(*t)
+    return np.flatnonzero(union & kept)
+
+
+def _floor(run, node, docs: np.ndarray, n: int) -> float:
+    """The n-th best exact score among `docs` (phrases checked as the page needs)."""
+    run.rebase(docs)
+    try:
+        _, scores = run.best(node, docs, n)
+    finally:
+        run.rebase(None)
+    return float(np.partition(scores, len(scores) - n)[len(scores) - n])
