@@ -54,29 +54,16 @@ class Unprunable(Exception):
 
 class Phrase:
     """What is known of one phrase in this search: where its words all occur (`may`, over the
-    whole index), its words' postings (for what it scores if it matches: the sum of its words'
-    scores, `value`) and which documents were checked."""
+    whole index), its words' postings (what it scores if it matches: the sum of its words'
+    scores) and which documents were checked."""
 
-    __slots__ = ("words", "lists", "may", "checked", "holds", "none", "_whole")
+    __slots__ = ("words", "lists", "may", "checked", "holds", "none")
 
     def __init__(self, words, lists: list, may: np.ndarray):
         self.words, self.lists, self.may = words, lists, may
-        self._whole: Optional[np.ndarray] = None
         self.none = not may.any()
         self.checked = np.zeros_like(may)
         self.holds = np.zeros_like(may)
-
-    def value(self, docs: Optional[np.ndarray], n: int) -> np.ndarray:
-        """What the phrase scores in each of `docs` (every document: None) where it may match,
-        0 elsewhere: its words' scores summed as executor._tree_sum sums them."""
-        if docs is None and self._whole is not None:
-            return self._whole
-        scores = [_scores_at(p, docs, n) for p in self.lists]
-        may = self.may if docs is None else self.may[docs]
-        value = np.where(may, _tree_sum(scores), 0.0)
-        if docs is None:
-            self._whole = value
-        return value
 
 
 def _scores_at(p, docs: Optional[np.ndarray], n: int) -> np.ndarray:
@@ -116,6 +103,8 @@ class DenseExecutor:
         # a round of bounds is worked out for (None: the whole base): once the candidates are
         # few, each round costs as much as they are.
         self.base: Optional[np.ndarray] = None
+        self._values: dict[tuple, np.ndarray] = {}  # phrases' scores over the base
+        self._scores: dict[tuple, np.ndarray] = {}  # their words' scores over the base
         self.universe: Optional[np.ndarray] = None
         self._at: Optional[np.ndarray] = None     # the universe's places in base
         self._place: Optional[np.ndarray] = None  # document -> its place in the vectors, or -1
@@ -135,6 +124,7 @@ class DenseExecutor:
     def rebase(self, docs: Optional[np.ndarray]) -> None:
         """Work out scores over `docs` only from now on."""
         self.base = docs
+        self._values, self._scores = {}, {}
         self._memo.clear()
         self._passes.clear()
         self._within(None)
@@ -450,8 +440,29 @@ class DenseExecutor:
             m = holds
         if not m.any():
             return m, np.zeros(len(m))
-        s = np.where(m, phrase.value(u, self.n), 0.0)
+        s = np.where(m, self._phrase_value(phrase), 0.0)
         return m, (s * node.boost if node.boost != 1.0 else s)
+
+    def _phrase_value(self, phrase: Phrase) -> np.ndarray:
+        """What the phrase scores where it may match (0 elsewhere) over the universe: its words'
+        scores summed as executor._tree_sum sums them, worked out once over the base."""
+        value = self._values.get(phrase.words)
+        if value is None:
+            base = self.base
+            if base is None:  # a word's scores over every document are not kept (memory)
+                scores = [_scores_at(p, None, self.n) for p in phrase.lists]
+            else:
+                fieldname, words, _ = phrase.words
+                scores = [self._base_scores(fieldname, w, p) for w, p in zip(words, phrase.lists)]
+            may = phrase.may if base is None else phrase.may[base]
+            value = self._values[phrase.words] = np.where(may, _tree_sum(scores), 0.0)
+        return value if self.universe is None else value[self._at]
+
+    def _base_scores(self, fieldname: str, word, p) -> np.ndarray:
+        found = self._scores.get((fieldname, word))
+        if found is None:
+            found = self._scores[(fieldname, word)] = _scores_at(p, self.base, self.n)
+        return found
 
     def _expanded_wildcard(self, node, mode):
         if len(node.words) == 1:
