@@ -66,6 +66,12 @@ class Phrase:
         self.holds = np.zeros_like(may)
 
 
+def _places(docs: np.ndarray, n: int) -> np.ndarray:
+    place = np.full(n, -1, dtype=np.int64)
+    place[docs] = np.arange(len(docs))
+    return place
+
+
 def _scores_at(p, docs: Optional[np.ndarray], n: int) -> np.ndarray:
     """A term's scores in each of `docs` (ascending; every document: None), 0 where absent."""
     if docs is None:
@@ -108,6 +114,7 @@ class DenseExecutor:
         self.universe: Optional[np.ndarray] = None
         self._at: Optional[np.ndarray] = None     # the universe's places in base
         self._place: Optional[np.ndarray] = None  # document -> its place in the vectors, or -1
+        self._base_place: Optional[np.ndarray] = None  # the same for the base
         self._passes: dict[tuple, tuple] = {}     # base-wide results since the last check
 
     def _docs(self) -> Optional[np.ndarray]:
@@ -125,6 +132,7 @@ class DenseExecutor:
         """Work out scores over `docs` only from now on."""
         self.base = docs
         self._values, self._scores = {}, {}
+        self._base_place = None
         self._memo.clear()
         self._passes.clear()
         self._within(None)
@@ -305,7 +313,9 @@ class DenseExecutor:
         phrase = self.phrases.get(key)
         if phrase is None:
             masks = [self.term_mask(node.fieldname, w) for w in node.words]
-            may = np.logical_and.reduce(masks) if len(masks) > 1 else masks[0].copy()
+            may = masks[0].copy()
+            for more in masks[1:]:
+                may &= more
             lists = [self.postings(node.fieldname, w) for w in node.words]
             phrase = self.phrases[key] = Phrase(key, lists, may)
         return phrase
@@ -404,14 +414,21 @@ class DenseExecutor:
                 s = np.where(m, scores[at], 0.0)
             return m, s
         self.tick(len(ids))
-        if self._place is None:
-            self._place = np.full(self.n, -1, dtype=np.int64)
-            self._place[docs] = np.arange(len(docs))
-        at = self._place[ids]
+        at = self._places()[ids]
         ok = at >= 0
         m[at[ok]] = True
         s[at[ok]] = scores[ok]
         return m, s
+
+    def _places(self) -> np.ndarray:
+        """Document -> its place in the vectors being worked out, or -1 (the base's kept)."""
+        if self.universe is None:
+            if self._base_place is None:
+                self._base_place = _places(self.base, self.n)
+            return self._base_place
+        if self._place is None:
+            self._place = _places(self.universe, self.n)
+        return self._place
 
     def _by_whoosh(self, node):
         return self._scatter(*self.whoosh_scores(node))

@@ -77,8 +77,10 @@ def _and(run, node, mode):
         return matched(run, node.subqueries[0], mode)
     if not node.subqueries:
         return run.nothing()
-    parts = [matched(run, sub, mode) for sub in node.subqueries]
-    return np.logical_and.reduce(parts)
+    out = matched(run, node.subqueries[0], mode) & matched(run, node.subqueries[1], mode)
+    for sub in node.subqueries[2:]:
+        out &= matched(run, sub, mode)
+    return out
 
 
 def _and_maybe(run, node, mode):
@@ -101,9 +103,13 @@ def _score(run, node, mode):
 
 
 def _any(parts: list, run) -> np.ndarray:
-    if not parts:
-        return run.nothing()
-    return parts[0] if len(parts) == 1 else np.logical_or.reduce(parts)
+    """The union of the vectors `parts` (a list reduce would copy them into one array)."""
+    if len(parts) <= 1:
+        return parts[0] if parts else run.nothing()
+    out = parts[0] | parts[1]
+    for more in parts[2:]:
+        out |= more
+    return out
 
 
 _HANDLERS = {
