@@ -20,6 +20,7 @@ import numpy as np
 from ._whoosh import formats, matching
 from .doctable import DocTable
 from .postings import Lengths, decode_positions, read_postings
+from .poststore import FIELDS
 
 CACHE_BYTES = 96 << 20     # per open generation (so per server process)
 LARGEST_SHARE = 4          # one term may take at most this fraction of it
@@ -44,16 +45,17 @@ class TermPostings:
 
     __slots__ = ("ids", "scores", "blob", "offsets", "decode", "nbytes")
 
-    def __init__(self, ids: np.ndarray, scores: np.ndarray, values: Optional[list], decode):
+    def __init__(self, ids: np.ndarray, scores: np.ndarray, values: Optional[list], decode,
+                 blob: Optional[bytes] = None, offsets: Optional[np.ndarray] = None):
         self.ids, self.scores, self.decode = ids, scores, decode
-        self.blob = self.offsets = None
+        self.blob, self.offsets = blob, offsets  # given: read from the posting store
         if values is not None:
             self.blob = b"".join(values)
             self.offsets = np.zeros(len(values) + 1, dtype=np.int64)
             np.cumsum(np.fromiter(map(len, values), dtype=np.int64, count=len(values)),
                       out=self.offsets[1:])
         self.nbytes = ids.nbytes + scores.nbytes + (
-            len(self.blob) + self.offsets.nbytes if values is not None else 0)
+            len(self.blob) + self.offsets.nbytes if self.blob is not None else 0)
 
     def values(self, at: np.ndarray) -> list[bytes]:
         """The encoded positions of the postings at indexes `at`."""
@@ -65,9 +67,10 @@ class PostingCache:
     """Decoded postings of one generation, shared by every search (and thread) on it."""
 
     def __init__(self, searcher, table: DocTable, lengths: Lengths, lock,
-                 budget: int = CACHE_BYTES):
+                 budget: int = CACHE_BYTES, stores: Optional[list] = None):
         fix_mmap_threshold()
         self.s, self.table, self.lengths, self.lock = searcher, table, lengths, lock
+        self.stores = stores  # [(poststore.SegmentStore, offset)], or None: Whoosh's blocks
         self.budget = budget
         self.used = 0
         self._entries: OrderedDict = OrderedDict()
@@ -119,6 +122,8 @@ class PostingCache:
         return found
 
     def _read(self, fieldname: str, btext: bytes, field, positions: bool, tick) -> TermPostings:
+        if self.stores is not None and fieldname in FIELDS:
+            return self._from_store(fieldname, btext, field, positions, tick)
         ids: list[int] = []
         weights: list[float] = []
         values: Optional[list] = [] if positions else None
@@ -142,12 +147,71 @@ class PostingCache:
             ids_a, tf = ids_a[keep], tf[keep]
             if positions:
                 values = [v for v, k in zip(values, keep.tolist()) if k]
-        if ids and field.scorable:
-            k1p1 = getattr(self.s.weighting, "K1", 0.0) + 1
-            # The same operations in the same order as PostingReader.read: the same floats.
-            scores = idf * ((tf * k1p1) / (tf + self.norms(fieldname)[ids_a]))
-        else:
-            scores = tf
         decode = (None if values is None else decode_positions
                   if type(field.format) is formats.Positions else field.format.decoder("positions"))
-        return TermPostings(ids_a.astype(np.int32), scores, values, decode)
+        return TermPostings(ids_a.astype(np.int32), self._scored(fieldname, field, ids_a, tf, idf),
+                            values, decode)
+
+    def _scored(self, fieldname: str, field, ids: np.ndarray, tf: np.ndarray, idf: float):
+        if len(ids) and field.scorable:
+            k1p1 = getattr(self.s.weighting, "K1", 0.0) + 1
+            # The same operations in the same order as PostingReader.read: the same floats.
+            return idf * ((tf * k1p1) / (tf + self.norms(fieldname)[ids]))
+        return tf
+
+    def _from_store(self, fieldname: str, btext: bytes, field, positions: bool,
+                    tick) -> TermPostings:
+        """_read from the posting store: slices of each segment's arrays, no decoding."""
+        parts = []
+        for store, offset in self.stores:
+            got = store.postings(fieldname, btext, positions)
+            if got is not None:
+                tick(len(got[0]))
+                parts.append((got[0].astype(np.int64) + offset,) + got[1:])
+        with self.lock:
+            idf = self.s.idf(fieldname, btext) if parts and field.scorable else 0.0
+        ids = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+        tf = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0)
+        flat = starts = None
+        if positions:
+            flat, starts = _joined([p[2] for p in parts], [p[3] for p in parts])
+        if len(ids) and self.table.size != len(self.table.live):
+            keep = self.live[ids]
+            if not keep.all():
+                ids, tf = ids[keep], tf[keep]
+                if positions:
+                    flat, starts = _kept(flat, starts, keep)
+        blob = offsets = decode = None
+        if positions:  # positions as bytes, 2 a position when they fit (most paragraphs)
+            small = not len(flat) or int(flat.max()) < 1 << 16
+            kind = np.uint16 if small else np.int32
+            blob, offsets = flat.astype(kind).tobytes(), starts * np.dtype(kind).itemsize
+            decode = _decoder(kind)
+        return TermPostings(ids.astype(np.int32), self._scored(fieldname, field, ids, tf, idf),
+                            None, decode, blob, offsets)
+
+
+def _decoder(kind):
+    def decode(value: bytes) -> list[int]:
+        return np.frombuffer(value, dtype=kind).tolist()
+    return decode
+
+
+def _joined(flats: list, starts: list) -> tuple[np.ndarray, np.ndarray]:
+    """Several terms' positions and posting starts (each from 0) as one."""
+    if not flats:
+        return np.zeros(0, dtype=np.int32), np.zeros(1, dtype=np.int64)
+    out, shift = [starts[0]], int(starts[0][-1])
+    for more in starts[1:]:
+        out.append(more[1:] + shift)
+        shift += int(more[-1])
+    return np.concatenate(flats), np.concatenate(out)
+
+
+def _kept(flat: np.ndarray, starts: np.ndarray, keep: np.ndarray):
+    """The positions and starts of the postings `keep` marks."""
+    lengths = np.diff(starts)
+    flat = flat[np.repeat(keep, lengths)]
+    out = np.zeros(int(keep.sum()) + 1, dtype=np.int64)
+    np.cumsum(lengths[keep], out=out[1:])
+    return flat, out
