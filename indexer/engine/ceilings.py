@@ -33,7 +33,7 @@ def leaves(node, out: dict | None = None) -> dict:
     elif isinstance(node, (query.Phrase, ExpandedWildcard)):
         for word in node.words or ():
             out.setdefault((node.fieldname, word), None)
-    for child in _children(node):
+    for child in children(node):
         leaves(child, out)
     return out
 
@@ -65,7 +65,7 @@ class Ceiling:
         tops = [self._leaf(node.fieldname, w, absent) for w in node.words]
         if any(t is None for t in tops):
             return NONE
-        top = _tree_sum(tops)
+        top = tree_sum(tops)
         return True, (top * node.boost if node.boost != 1.0 else top)
 
     def _expanded_wildcard(self, node, absent):
@@ -93,7 +93,7 @@ class Ceiling:
         s = tops[0]
         for more in tops[1:]:  # left to right, as dense._or adds
             s = s + more
-        return True, _boosted(s, node.boost)
+        return True, boosted(s, node.boost)
 
     def _and(self, node, absent):
         if len(node.subqueries) == 1:
@@ -101,13 +101,13 @@ class Ceiling:
         parts = [self(sub, absent) for sub in node.subqueries]
         if not parts or not all(can for can, _ in parts):
             return NONE
-        return True, _boosted(_tree_sum([t for _, t in parts]), node.boost)
+        return True, boosted(tree_sum([t for _, t in parts]), node.boost)
 
     def _max(self, node, absent):
         if len(node.subqueries) == 1:
             return self(node.subqueries[0], absent)
         tops = [t for can, t in (self(sub, absent) for sub in node.subqueries) if can]
-        return (True, _boosted(max(tops), node.boost)) if tops else NONE
+        return (True, boosted(max(tops), node.boost)) if tops else NONE
 
     def _and_maybe(self, node, absent):
         can, a = self(node.a, absent)
@@ -138,7 +138,7 @@ _HANDLERS = {
 }
 
 
-def _children(node) -> list:
+def children(node) -> list:
     if isinstance(node, (query.AndMaybe, query.AndNot)):
         return [node.a, node.b]
     if isinstance(node, query.Not):
@@ -148,15 +148,16 @@ def _children(node) -> list:
     return list(getattr(node, "subqueries", ()))
 
 
-def _tree_sum(values: list):
-    """Summed as dense._tree_sum sums (Whoosh's balanced tree of matchers)."""
+def tree_sum(values: list):
+    """Summed as executor._tree_sum sums (Whoosh's balanced tree of matchers): vectors
+    (dense.py) or numbers (ceilings) alike."""
     if len(values) <= 2:
         return values[0] + values[1] if len(values) == 2 else values[0]
     half = len(values) // 2
-    return _tree_sum(values[:half]) + _tree_sum(values[half:])
+    return tree_sum(values[:half]) + tree_sum(values[half:])
 
 
-def _boosted(s, boost: float):
+def boosted(s, boost: float):
     return s if boost == 1.0 else s * boost
 
 

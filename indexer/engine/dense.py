@@ -1,4 +1,4 @@
-"""The query run over whole-index vectors, scoring exactly only what can reach the page.
+"""The query run over vectors of documents, scoring exactly only what can reach the page.
 
 A node's value is a pair of vectors over document numbers: which documents it matches and their
 scores (engine/executor.py's arithmetic, element by element in the same order, so the same
@@ -17,12 +17,17 @@ constants; an exclusion or NOT takes its excluded part in the opposite mode), an
 monotone, so for every document UPPER >= exact >= LOWER in floating point too. A query with a
 negative constant or score anywhere is not pruned (Executor runs it exhaustively).
 
-Pruning (`top`): the N-th best LOWER score among the documents kept is a floor the page's last
+Totals and facets need only the match set (`matches`): booleans, no score (matchsets.py), which
+phrases rarely decide (a proximity or glossary phrase's paragraphs already match its words).
+
+Pruning (`top`): first the candidates are narrowed to the documents holding the query's best
+terms, when the ceiling of a document holding none of them is below a floor that documents
+holding them reach (ceilings.py); score vectors are then over those candidates only (the
+`base`), so a query of common words costs as much as its rare words' documents, not as the
+index. Then the N-th best LOWER score among the documents kept is a floor the page's last
 result reaches; a document whose UPPER score is below it cannot reach the page. Documents above
 the floor whose bounds differ have their phrases checked, best UPPER first, in growing batches,
-and the floor rises, until every document that can reach the page is known exactly. Totals and
-facets need only the match set (`matches`), which phrases rarely decide (a proximity or glossary
-phrase's paragraphs already match its words).
+and the floor rises, until every document that can reach the page is known exactly.
 """
 from __future__ import annotations
 
@@ -36,7 +41,7 @@ from .doctable import DocTable
 from .executor import whoosh_scores
 from .postcache import PostingCache
 from .postings import in_sequence
-from .ceilings import candidates
+from .ceilings import boosted, candidates, children, tree_sum
 from .matchsets import EXACT, LOWER, OPPOSITE, UPPER, matched
 from .queries import ExpandedWildcard, FixedAndNot, MaxOf, Score
 
@@ -347,7 +352,7 @@ class DenseExecutor:
             raise Unprunable
         self._walked.add(id(node))
         dynamic = False
-        for child in _children(node):
+        for child in children(node):
             self._prepare(child)
             dynamic |= id(child) in self.dynamic
         if isinstance(node, query.Phrase):
@@ -472,7 +477,7 @@ class DenseExecutor:
                 fieldname, words, _ = phrase.words
                 scores = [self._base_scores(fieldname, w, p) for w, p in zip(words, phrase.lists)]
             may = phrase.may if base is None else phrase.may[base]
-            value = self._values[phrase.words] = np.where(may, _tree_sum(scores), 0.0)
+            value = self._values[phrase.words] = np.where(may, tree_sum(scores), 0.0)
         return value if self.universe is None else value[self._at]
 
     def _base_scores(self, fieldname: str, word, p) -> np.ndarray:
@@ -516,7 +521,7 @@ class DenseExecutor:
         s = parts[0][1]
         for _, more in parts[1:]:  # left to right, as executor._sum adds
             s = s + more
-        return m, _boosted(s, node.boost)
+        return m, boosted(s, node.boost)
 
     def _and(self, node, mode):
         if len(node.subqueries) == 1:
@@ -525,8 +530,8 @@ class DenseExecutor:
         if not parts:
             return self._empty()
         m = np.logical_and.reduce([p[0] for p in parts])
-        s = np.where(m, _tree_sum([p[1] for p in parts]), 0.0)
-        return m, _boosted(s, node.boost)
+        s = np.where(m, tree_sum([p[1] for p in parts]), 0.0)
+        return m, boosted(s, node.boost)
 
     def _max(self, node, mode):
         if len(node.subqueries) == 1:
@@ -536,7 +541,7 @@ class DenseExecutor:
             better = pm & (~m | (ps > s))  # the first value, then only a strictly greater one
             s = np.where(better, ps, s)
             m = m | pm
-        return m, _boosted(s, node.boost)
+        return m, boosted(s, node.boost)
 
     def _and_maybe(self, node, mode):
         am, a = self.run(node.a, mode)
@@ -574,28 +579,6 @@ _HANDLERS = {
     query.AndNot: DenseExecutor._and_not, query.Not: DenseExecutor._not,
     Score: DenseExecutor._score,
 }
-
-
-def _children(node) -> list:
-    if isinstance(node, (query.AndMaybe, query.AndNot)):
-        return [node.a, node.b]
-    if isinstance(node, query.Not):
-        return [node.query]
-    if isinstance(node, Score):
-        return [node.child]
-    return list(getattr(node, "subqueries", ()))
-
-
-def _tree_sum(values: list[np.ndarray]) -> np.ndarray:
-    """Summed as executor._tree_sum sums (Whoosh's balanced tree of matchers)."""
-    if len(values) <= 2:
-        return values[0] + values[1] if len(values) == 2 else values[0]
-    half = len(values) // 2
-    return _tree_sum(values[:half]) + _tree_sum(values[half:])
-
-
-def _boosted(s: np.ndarray, boost: float) -> np.ndarray:
-    return s if boost == 1.0 else s * boost
 
 
 def bitmap_of(mask: np.ndarray) -> int:

@@ -1,9 +1,10 @@
 """Decoded posting lists kept between searches, in a bounded cache (one per open generation).
 
-Reading a common word's postings means unpickling and decompressing every one of its blocks
-(positions included, as Whoosh stores them in the same pickle): about a third of a search's time
-before issue 12, paid again by every search using the word. Here a term's live postings are
-decoded once into numpy arrays (document numbers, BM25F scores worked out exactly as
+Reading a common word's postings from Whoosh means unpickling and decompressing every one of its
+blocks (positions included, as Whoosh stores them in the same pickle): about a third of a
+search's time before issue 12, paid again by every search using the word. They are read instead
+from the segments' posting stores (poststore.py: slices of arrays, no decoding) when the index
+has them, else from Whoosh's blocks; either way a term's live postings become numpy arrays (document numbers, BM25F scores worked out exactly as
 postings.PostingReader works them out, and, when a phrase asks, the encoded positions) and kept,
 least recently used first out, within CACHE_BYTES counted from the arrays' and byte strings'
 sizes. The figure is part of the serving memory the benchmarks report.

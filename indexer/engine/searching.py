@@ -141,10 +141,12 @@ class Engine:
         return compiler, compiled
 
     def warm(self) -> None:
-        """Load what the first search would otherwise load: the per-document table and the
-        length norms of the fields every query scores."""
+        """Load what the first search would otherwise load: the per-document table, the
+        length norms of the fields every query scores and the posting stores' term lists."""
         for fieldname in ("text", "heading"):
             self.lengths.norms(fieldname)
+            for store, _ in self.cache.stores or ():
+                store.term_number(fieldname, b"")
         self.table  # noqa: B018 (loads it)
 
     def facet_values(self, facet: str) -> list[str]:
