@@ -107,6 +107,7 @@ class DenseExecutor:
         self.dynamic: set[int] = set()         # nodes holding a phrase
         self._walked: set[int] = set()
         self.match_memo: dict[int, np.ndarray] = {}  # matchsets.py's, for phrase-free subtrees
+        self.match_inside = False                    # evaluating inside one of those
         self._masks: dict[tuple, np.ndarray] = {}    # a term's documents, as a vector
         self._whoosh: dict[int, tuple] = {}          # nodes Whoosh scored: (ids, scores)
         # Score vectors are over the documents `base` (ascending; every document when None):
@@ -262,8 +263,6 @@ class DenseExecutor:
             todo = docs[phrase.may[docs] & ~phrase.checked[docs]]
             if len(todo):
                 self._passes.clear()
-                self.match_memo = {k: v for k, v in self.match_memo.items()
-                                   if k not in self.dynamic}
                 self.tick(len(todo))
                 phrase.holds[todo[self._check(phrase, todo)]] = True
                 phrase.checked[todo] = True

@@ -21,18 +21,20 @@ OPPOSITE = {EXACT: EXACT, UPPER: LOWER, LOWER: UPPER}
 
 def matched(run, node, mode: str) -> np.ndarray:
     """The documents `node` matches in `mode` (a fresh or shared vector: never modify it).
-    Subtrees without a phrase are the same in every mode and kept for the search."""
-    memo = run.match_memo
-    dynamic = id(node) in run.dynamic
-    if not dynamic:
-        found = memo.get(id(node))
-        if found is not None:
-            return found
+    A subtree without a phrase is the same in every mode: the outermost such subtrees are kept
+    for the search (only those: a vector per node of a large query would add up)."""
     handler = _HANDLERS.get(type(node))
-    out = run.whoosh_mask(node) if handler is None else handler(run, node, mode)
-    if not dynamic:
-        memo[id(node)] = out
-    return out
+    if id(node) in run.dynamic or run.match_inside:
+        return run.whoosh_mask(node) if handler is None else handler(run, node, mode)
+    found = run.match_memo.get(id(node))
+    if found is None:
+        run.match_inside = True
+        try:
+            found = run.whoosh_mask(node) if handler is None else handler(run, node, mode)
+        finally:
+            run.match_inside = False
+        run.match_memo[id(node)] = found
+    return found
 
 
 def _term(run, node, mode):
