@@ -137,7 +137,7 @@ class SegmentStore:
         self.fd = os.open(path, os.O_RDONLY)
         start = os.pread(self.fd, len(MAGIC) + 8, 0)
         if start[:len(MAGIC)] != MAGIC:
-            os.close(self.fd)
+            self.close()
             raise ValueError(f"{path.name} is not a posting store")
         size = int.from_bytes(start[len(MAGIC):], "little")
         self.header = json.loads(os.pread(self.fd, size, len(MAGIC) + 8))
@@ -146,7 +146,12 @@ class SegmentStore:
         self._whole: dict[str, np.ndarray] = {}
 
     def close(self) -> None:
-        os.close(self.fd)
+        fd, self.fd = self.fd, -1
+        if fd >= 0:
+            os.close(fd)
+
+    def __del__(self):  # a generation a server moved on from is collected, not closed
+        self.close()
 
     def _array(self, name: str, start: int = 0, stop: Optional[int] = None) -> np.ndarray:
         offset, dtype, count = self.header[name]
