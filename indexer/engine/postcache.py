@@ -12,8 +12,11 @@ sizes. The figure is part of the serving memory the benchmarks report.
 from __future__ import annotations
 
 import ctypes
+import json
+import os
 import threading
 from collections import OrderedDict
+from pathlib import Path
 from typing import Callable, Optional
 
 import numpy as np
@@ -21,7 +24,7 @@ import numpy as np
 from ._whoosh import formats, matching
 from .doctable import DocTable
 from .postings import Lengths, decode_positions, read_postings
-from .poststore import FIELDS
+from .poststore import FIELDS, MAGIC, store_path
 
 CACHE_BYTES = 96 << 20     # per open generation (so per server process)
 LARGEST_SHARE = 4          # one term may take at most this fraction of it
@@ -216,3 +219,77 @@ def _kept(flat: np.ndarray, starts: np.ndarray, keep: np.ndarray):
     out = np.zeros(int(keep.sum()) + 1, dtype=np.int64)
     np.cumsum(lengths[keep], out=out[1:])
     return flat, out
+
+
+class SegmentStore:
+    """One segment's store, read by slices (os.pread: safe from any thread)."""
+
+    def __init__(self, path: Path):
+        self.fd = os.open(path, os.O_RDONLY)
+        start = os.pread(self.fd, len(MAGIC) + 8, 0)
+        if start[:len(MAGIC)] != MAGIC:
+            self.close()
+            raise ValueError(f"{path.name} is not a posting store")
+        size = int.from_bytes(start[len(MAGIC):], "little")
+        self.header = json.loads(os.pread(self.fd, size, len(MAGIC) + 8))
+        self.data = len(MAGIC) + 8 + size
+        self._terms: dict[str, dict[bytes, int]] = {}
+        self._whole: dict[str, np.ndarray] = {}
+
+    def close(self) -> None:
+        fd, self.fd = self.fd, -1
+        if fd >= 0:
+            os.close(fd)
+
+    def __del__(self):  # a generation a server moved on from is collected, not closed
+        self.close()
+
+    def _array(self, name: str, start: int = 0, stop: Optional[int] = None) -> np.ndarray:
+        offset, dtype, count = self.header[name]
+        dtype = np.dtype(dtype)
+        stop = count if stop is None else stop
+        raw = os.pread(self.fd, (stop - start) * dtype.itemsize,
+                       self.data + offset + start * dtype.itemsize)
+        return np.frombuffer(raw, dtype=dtype)
+
+    def _kept(self, name: str) -> np.ndarray:
+        """A small whole array, read once (the term bounds and posting starts)."""
+        found = self._whole.get(name)
+        if found is None:
+            found = self._whole[name] = self._array(name)
+        return found
+
+    def term_number(self, fieldname: str, btext: bytes) -> Optional[int]:
+        terms = self._terms.get(fieldname)
+        if terms is None:
+            if f"{fieldname}.terms" not in self.header:
+                return None
+            blob = self._array(f"{fieldname}.terms").tobytes()
+            bounds = self._kept(f"{fieldname}.bounds").tolist()
+            terms = self._terms[fieldname] = {blob[a:b]: k for k, (a, b)
+                                              in enumerate(zip(bounds, bounds[1:]))}
+        return terms.get(btext)
+
+    def postings(self, fieldname: str, btext: bytes, positions: bool):
+        """(docs, weights, positions, position starts) of a term in this segment, the last two
+        None unless asked for; None when the segment does not hold the term."""
+        k = self.term_number(fieldname, btext)
+        if k is None:
+            return None
+        a, b = self._kept(f"{fieldname}.starts")[k:k + 2].tolist()
+        docs = self._array(f"{fieldname}.docs", a, b)
+        weights = self._array(f"{fieldname}.weights", a, b).astype(np.float64)
+        if not positions:
+            return docs, weights, None, None
+        pstarts = self._array(f"{fieldname}.pstarts", a, b + 1)
+        flat = self._array(f"{fieldname}.positions", int(pstarts[0]), int(pstarts[-1]))
+        return docs, weights, flat, pstarts - pstarts[0]
+
+
+def open_stores(directory: Path, leaves) -> Optional[list]:
+    """[(SegmentStore, offset)] for the leaf readers `leaves`, or None when a segment has no
+    store (then Whoosh's postings are read)."""
+    paths = [store_path(directory, leaf._segment) for leaf, _ in leaves]
+    if not all(p.exists() for p in paths):
+        return None
+    return [(SegmentStore(p), offset) for p, (_, offset) in zip(paths, leaves)]

@@ -17,8 +17,9 @@ naming each array's offset, type and length, then the arrays, 8-byte aligned. Pe
     pstarts    int64   posting i's positions are positions[pstarts[i]:pstarts[i + 1]]
     positions  int32   the positions, decoded (fields with positions only)
 
-Deleted documents are dropped when a term is read (postcache.py), as they are from Whoosh's
-postings, so a store stays valid as later builds delete from its segment.
+Deleted documents are dropped when a term is read, as they are from Whoosh's postings, so a
+store stays valid as later builds delete from its segment. The reading side is in postcache.py
+(SegmentStore), outside the index format: how a store is read changes no store.
 """
 from __future__ import annotations
 
@@ -27,7 +28,6 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Optional
 
 import numpy as np
 
@@ -128,77 +128,3 @@ def _write_file(path: Path, arrays: dict[str, np.ndarray]) -> None:
         for array in arrays.values():
             data = array.tobytes()
             fh.write(data + b"\0" * (-len(data) % 8))
-
-
-class SegmentStore:
-    """One segment's store, read by slices (os.pread: safe from any thread)."""
-
-    def __init__(self, path: Path):
-        self.fd = os.open(path, os.O_RDONLY)
-        start = os.pread(self.fd, len(MAGIC) + 8, 0)
-        if start[:len(MAGIC)] != MAGIC:
-            self.close()
-            raise ValueError(f"{path.name} is not a posting store")
-        size = int.from_bytes(start[len(MAGIC):], "little")
-        self.header = json.loads(os.pread(self.fd, size, len(MAGIC) + 8))
-        self.data = len(MAGIC) + 8 + size
-        self._terms: dict[str, dict[bytes, int]] = {}
-        self._whole: dict[str, np.ndarray] = {}
-
-    def close(self) -> None:
-        fd, self.fd = self.fd, -1
-        if fd >= 0:
-            os.close(fd)
-
-    def __del__(self):  # a generation a server moved on from is collected, not closed
-        self.close()
-
-    def _array(self, name: str, start: int = 0, stop: Optional[int] = None) -> np.ndarray:
-        offset, dtype, count = self.header[name]
-        dtype = np.dtype(dtype)
-        stop = count if stop is None else stop
-        raw = os.pread(self.fd, (stop - start) * dtype.itemsize,
-                       self.data + offset + start * dtype.itemsize)
-        return np.frombuffer(raw, dtype=dtype)
-
-    def _kept(self, name: str) -> np.ndarray:
-        """A small whole array, read once (the term bounds and posting starts)."""
-        found = self._whole.get(name)
-        if found is None:
-            found = self._whole[name] = self._array(name)
-        return found
-
-    def term_number(self, fieldname: str, btext: bytes) -> Optional[int]:
-        terms = self._terms.get(fieldname)
-        if terms is None:
-            if f"{fieldname}.terms" not in self.header:
-                return None
-            blob = self._array(f"{fieldname}.terms").tobytes()
-            bounds = self._kept(f"{fieldname}.bounds").tolist()
-            terms = self._terms[fieldname] = {blob[a:b]: k for k, (a, b)
-                                              in enumerate(zip(bounds, bounds[1:]))}
-        return terms.get(btext)
-
-    def postings(self, fieldname: str, btext: bytes, positions: bool):
-        """(docs, weights, positions, position starts) of a term in this segment, the last two
-        None unless asked for; None when the segment does not hold the term."""
-        k = self.term_number(fieldname, btext)
-        if k is None:
-            return None
-        a, b = self._kept(f"{fieldname}.starts")[k:k + 2].tolist()
-        docs = self._array(f"{fieldname}.docs", a, b)
-        weights = self._array(f"{fieldname}.weights", a, b).astype(np.float64)
-        if not positions:
-            return docs, weights, None, None
-        pstarts = self._array(f"{fieldname}.pstarts", a, b + 1)
-        flat = self._array(f"{fieldname}.positions", int(pstarts[0]), int(pstarts[-1]))
-        return docs, weights, flat, pstarts - pstarts[0]
-
-
-def open_stores(directory: Path, leaves) -> Optional[list]:
-    """[(SegmentStore, offset)] for the leaf readers `leaves`, or None when a segment has no
-    store (then Whoosh's postings are read)."""
-    paths = [store_path(directory, leaf._segment) for leaf, _ in leaves]
-    if not all(p.exists() for p in paths):
-        return None
-    return [(SegmentStore(p), offset) for p, (_, offset) in zip(paths, leaves)]

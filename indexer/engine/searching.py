@@ -31,9 +31,8 @@ from .doctable import DocTable, bitmap, members
 from .executor import Executor, whoosh_scores
 from .explain import explain as explain_scores
 from .highlight import Highlight
-from .postcache import PostingCache
+from .postcache import PostingCache, open_stores
 from .postings import Lengths
-from .poststore import open_stores
 from .schema import stored_document
 
 
