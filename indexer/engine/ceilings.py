@@ -163,38 +163,75 @@ def boosted(s, boost: float):
 
 FLOOR_DOCS = 256          # at least this many candidates (and 4 per result) set the floor
 KEEP_SHARE = 0.9          # narrowing that keeps more than this share of the matches is dropped
+DROP_TERMS = 32           # up to this many terms, also try them by what each one's absence
+                          # takes off the ceiling (a tree walk per term)
 
 
 def candidates(run, node, docs, n: int):
     """The documents of `docs` (ascending, all matched by `node`) that can be among the `n`
     best, or None when the query's terms do not single out fewer (dense.DenseExecutor `run`).
 
-    The terms are taken rarest first. The documents holding the first few (at least
+    The terms are put in order: (for up to DROP_TERMS terms) by how much the ceiling falls
+    without each, and rarest first. Some documents likely to score best (_sample: at least
     FLOOR_DOCS of `docs`) are scored exactly, which gives a floor: the n-th best of their
-    scores, which the page's last result reaches. Then as few of the terms as make the
-    ceiling of a document holding none of them fall below that floor: only documents holding
-    one of those can reach the page."""
+    scores, which the page's last result reaches. Then, in each order, as few of the first
+    terms as make the ceiling of a document holding none of them fall below that floor: only
+    documents holding one of those can reach the page. The order needing fewer documents wins."""
     terms = list(leaves(node))
     lists = {t: run.postings(*t) for t in terms}
-    order = sorted((t for t in terms if len(lists[t].ids)), key=lambda t: len(lists[t].ids))
+    rare = sorted((t for t in terms if len(lists[t].ids)), key=lambda t: len(lists[t].ids))
+    if not rare:
+        return None
+    tops = {t: float(lists[t].scores.max()) for t in rare}
+    ceiling = Ceiling(lambda f, w: tops.get((f, w)), lambda p: run.phrase_of(p) is not None)
+    most = float(run.prior.max()) if run.prior is not None and len(run.prior) else 1.0
     kept = run.nothing()
     kept[docs] = True
+    want, floor, best = max(FLOOR_DOCS, 4 * n), None, None
+    for order in _orders(ceiling, node, rare, lists):
+        counts = _union_counts(run, order, kept)
+        if counts[-1] < want:
+            return None
+        if floor is None:
+            floor = _floor(run, node, _sample(run, order, counts, kept, want), n)
+        # Below this, times the largest prior, is below the floor, rounding included.
+        below = floor * (1 - 1e-9) / most if most > 0 else -math.inf
+        k = _fewest(ceiling, node, order, 1, below)
+        if k is None:
+            return None  # a document holding none of the terms may reach the page
+        if best is None or counts[k - 1] < best[0]:
+            best = (counts[k - 1], order[:k])
+    if best is None or best[0] > KEEP_SHARE * len(docs):
+        return None
+    return _holding(run, best[1], kept)
+
+
+def _orders(ceiling, node, rare: list, lists: dict) -> list[list]:
+    """The terms by how much the ceiling falls without each (then rarest), and rarest first."""
+    if len(rare) > DROP_TERMS:
+        return [rare]
+    full = ceiling(node, set())[1]
+    if not math.isfinite(full):
+        return [rare]
+    drop = {t: full - ceiling(node, {t})[1] for t in rare}
+    return [sorted(rare, key=lambda t: (-drop[t], len(lists[t].ids))), rare]
+
+
+def _union_counts(run, order: list, kept) -> list[int]:
+    """How many of the documents `kept` hold one of the first k terms, for each k."""
     union, counts = run.nothing(), []
     for t in order:
         union |= run.term_mask(*t)
         counts.append(int(np.count_nonzero(union & kept)))
-    want = max(FLOOR_DOCS, 4 * n)
-    first = next((k + 1 for k, c in enumerate(counts) if c >= want), None)
-    if first is None or counts[first - 1] > KEEP_SHARE * len(docs):
-        return None
-    floor = _floor(run, node, _holding(run, order[:first], kept), n)
-    tops = {t: float(lists[t].scores.max()) for t in order}
-    ceiling = Ceiling(lambda f, w: tops.get((f, w)), lambda p: run.phrase_of(p) is not None)
-    most = float(run.prior.max()) if run.prior is not None and len(run.prior) else 1.0
+    return counts
 
-    def fits(k: int) -> bool:  # no document lacking the k rarest terms reaches the floor
+
+def _fewest(ceiling, node, order: list, first: int, below: float):
+    """The smallest k >= first such that a document holding none of the first k terms of
+    `order` scores below `below` (None when not even lacking them all does)."""
+    def fits(k: int) -> bool:
         can, top = ceiling(node, set(order[:k]))
-        return not can or top * most * (1 + 1e-9) < floor
+        return not can or top < below
 
     if not fits(len(order)):
         return None
@@ -202,9 +239,29 @@ def candidates(run, node, docs, n: int):
     while lo < hi:
         mid = (lo + hi) // 2
         lo, hi = (lo, mid) if fits(mid) else (mid + 1, hi)
-    if counts[lo - 1] > KEEP_SHARE * len(docs):
-        return None
-    return _holding(run, order[:lo], kept)
+    return lo
+
+
+def _sample(run, order: list, counts: list, kept, want: int) -> np.ndarray:
+    """At least `want` documents of `kept` likely to score best: those holding the first term
+    of `order` and each next one that leaves `want`, or (when fewer hold the first) those
+    holding one of the first few."""
+    first = next(k + 1 for k, c in enumerate(counts) if c >= want)
+    if first > 1:
+        docs = _holding(run, order[:first], kept)
+    else:
+        inter = kept & run.term_mask(*order[0])
+        for t in order[1:]:
+            narrower = inter & run.term_mask(*t)
+            if np.count_nonzero(narrower) >= want:
+                inter = narrower
+        docs = np.flatnonzero(inter)
+    if len(docs) > 4 * want:  # those holding the most of the terms
+        held = np.zeros(len(docs), dtype=np.int32)
+        for t in order:
+            held += run.term_mask(*t)[docs]
+        docs = np.sort(docs[np.argpartition(-held, 4 * want - 1)[:4 * want]])
+    return docs
 
 
 def _holding(run, terms: list, kept) -> np.ndarray:
