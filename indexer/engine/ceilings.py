@@ -41,14 +41,34 @@ def leaves(node, out: dict | None = None) -> dict:
 class Ceiling:
     """ceiling(node, absent) for one search: `top(fieldname, text)` is a term's highest
     score in that search (None when it has no posting); `phrase_ok(node)` whether dense.py
-    checks the phrase itself."""
+    checks the phrase itself. A subtree holding none of the terms `absent` has the ceiling it
+    has with none absent, worked out once: a call walks only the paths to the absent terms."""
 
     def __init__(self, top: Callable[[str, object], float | None], phrase_ok: Callable):
         self.top, self.phrase_ok = top, phrase_ok
+        self._terms: dict[int, frozenset] = {}  # a subtree's terms
+        self._whole: dict[int, tuple] = {}      # a subtree's ceiling with no term absent
 
     def __call__(self, node, absent: set) -> tuple[bool, float]:
+        if absent and not self.terms(node).isdisjoint(absent):
+            return self._walk(node, absent)
+        found = self._whole.get(id(node))
+        if found is None:
+            found = self._whole[id(node)] = self._walk(node, frozenset())
+        return found
+
+    def _walk(self, node, absent) -> tuple[bool, float]:
         handler = _HANDLERS.get(type(node))
         return UNKNOWN if handler is None else handler(self, node, absent)
+
+    def terms(self, node) -> frozenset:
+        found = self._terms.get(id(node))
+        if found is None:
+            own = leaves(node, {}) if isinstance(
+                node, (query.Term, query.Phrase, ExpandedWildcard)) else {}
+            found = frozenset(own).union(*(self.terms(c) for c in children(node)))
+            self._terms[id(node)] = found
+        return found
 
     def _leaf(self, fieldname, text, absent) -> float | None:
         return None if (fieldname, text) in absent else self.top(fieldname, text)
