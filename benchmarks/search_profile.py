@@ -6,6 +6,8 @@ reach the page are scored) and, as the baseline in the same run, with the exhaus
 the whole page (the same search through the web app's /search, template rendering included).
 "cold" is the pruned search with the decoded-postings cache emptied just before it (what a query
 of words no recent search used costs); the other columns are the fastest of `--repeat` runs.
+Every search's JSON is also compared, pruned against exhaustive (by relevance, and by newest on
+page 2): they must be identical.
 
     python benchmarks/search_profile.py [--index index] [--lists eval,scale,common,benchmark]
         [--repeat 3] [--reference] [--profile 25]
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import dataclasses
 import os
 import pstats
 import sys
@@ -76,6 +79,7 @@ def main() -> None:
         client.get(ours_url("", q, f))
     names = ["cold"] + list(engines)
     everything = []
+    differ = compared = 0  # whole search JSON, pruned against exhaustive
     for lname in lists:
         print(f"\n[{lname}] CPU ms per search" + "".join(f" {n:>10}" for n in names)
               + f" {'page':>8}  matches")
@@ -89,11 +93,16 @@ def main() -> None:
             page = cpu_ms(lambda: client.get(ours_url("", q, f)), a.repeat)
             total = search(engines["pruned"], p)["total"]
             rows.append((q, f, times, page, total))
+            for same in (p, dataclasses.replace(p, sort="newest", page=2)):
+                differ += search(engines["pruned"], same) != search(engines["exhaustive"], same)
+                compared += 1
             label = (q + (" | " + ",".join(v for _, v in f) if f else ""))[:44]
             print(f"{label:44}" + "".join(f" {t:10.1f}" for t in times) + f" {page:8.1f}  {total}")
         everything += rows
         _summary(lname, rows, names)
     _summary("all lists", everything, names)
+    print(f"pruned and exhaustive search JSON identical in {compared - differ} of {compared} "
+          "searches (each search by relevance, and by newest, page 2)")
     print("load average at end:", " ".join(f"{x:.1f}" for x in os.getloadavg()))
     if a.profile:
         profile = cProfile.Profile()

@@ -1,4 +1,4 @@
-"""The query run over whole-index vectors, scoring exactly only what can reach the page.
+"""The query run over vectors of documents, scoring exactly only what can reach the page.
 
 A node's value is a pair of vectors over document numbers: which documents it matches and their
 scores (engine/executor.py's arithmetic, element by element in the same order, so the same
@@ -17,12 +17,17 @@ constants; an exclusion or NOT takes its excluded part in the opposite mode), an
 monotone, so for every document UPPER >= exact >= LOWER in floating point too. A query with a
 negative constant or score anywhere is not pruned (Executor runs it exhaustively).
 
-Pruning (`top`): the N-th best LOWER score among the documents kept is a floor the page's last
+Totals and facets need only the match set (`matches`): booleans, no score (matchsets.py), which
+phrases rarely decide (a proximity or glossary phrase's paragraphs already match its words).
+
+Pruning (`top`): first the candidates are narrowed to the documents holding the query's best
+terms, when the ceiling of a document holding none of them is below a floor that documents
+holding them reach (ceilings.py); score vectors are then over those candidates only (the
+`base`), so a query of common words costs as much as its rare words' documents, not as the
+index. Then the N-th best LOWER score among the documents kept is a floor the page's last
 result reaches; a document whose UPPER score is below it cannot reach the page. Documents above
 the floor whose bounds differ have their phrases checked, best UPPER first, in growing batches,
-and the floor rises, until every document that can reach the page is known exactly. Totals and
-facets need only the match set (`matches`), which phrases rarely decide (a proximity or glossary
-phrase's paragraphs already match its words).
+and the floor rises, until every document that can reach the page is known exactly.
 """
 from __future__ import annotations
 
@@ -36,11 +41,16 @@ from .doctable import DocTable
 from .executor import whoosh_scores
 from .postcache import PostingCache
 from .postings import in_sequence
+from .ceilings import boosted, candidates, children, tree_sum
+from .matchsets import EXACT, LOWER, OPPOSITE, UPPER, matched
 from .queries import ExpandedWildcard, FixedAndNot, MaxOf, Score
 
-EXACT, UPPER, LOWER = "exact", "upper", "lower"
-OPPOSITE = {EXACT: EXACT, UPPER: LOWER, LOWER: UPPER}
 FIRST_BATCH = 512          # documents whose phrases are checked in the first round (then x4)
+NARROW_MIN = 4096          # fewer matches kept than this are scored without narrowing first
+NARROW_SHARE = 2           # scores are worked out over the candidates alone when they are
+                           # fewer than 1 / NARROW_SHARE of the index
+LOOK_UP = 16               # a term's postings are looked up document by document, not
+                           # scattered, when it has this many times more than there are documents
 
 
 class Unprunable(Exception):
@@ -48,16 +58,35 @@ class Unprunable(Exception):
 
 
 class Phrase:
-    """What is known of one phrase in this search: where its words all occur (`may`), what it
-    scores there if it matches (`value`), and which of those documents were checked."""
+    """What is known of one phrase in this search: where its words all occur (`may`, over the
+    whole index), its words' postings (what it scores if it matches: the sum of its words'
+    scores) and which documents were checked."""
 
-    __slots__ = ("words", "may", "value", "checked", "holds", "none")
+    __slots__ = ("words", "lists", "may", "checked", "holds", "none")
 
-    def __init__(self, words, may: np.ndarray, value: np.ndarray):
-        self.words, self.may, self.value = words, may, value
+    def __init__(self, words, lists: list, may: np.ndarray):
+        self.words, self.lists, self.may = words, lists, may
         self.none = not may.any()
         self.checked = np.zeros_like(may)
         self.holds = np.zeros_like(may)
+
+
+def _places(docs: np.ndarray, n: int) -> np.ndarray:
+    place = np.full(n, -1, dtype=np.int64)
+    place[docs] = np.arange(len(docs))
+    return place
+
+
+def _scores_at(p, docs: Optional[np.ndarray], n: int) -> np.ndarray:
+    """A term's scores in each of `docs` (ascending; every document: None), 0 where absent."""
+    if docs is None:
+        out = np.zeros(n)
+        out[p.ids] = p.scores
+        return out
+    if not len(p.ids):
+        return np.zeros(len(docs))
+    at = np.minimum(np.searchsorted(p.ids, docs), len(p.ids) - 1)
+    return np.where(p.ids[at] == docs, p.scores[at], 0.0)
 
 
 class DenseExecutor:
@@ -75,24 +104,47 @@ class DenseExecutor:
         self.phrases: dict[tuple, Phrase] = {}
         self._memo: dict[int, tuple] = {}      # phrase-free subtrees: the same in every mode
         self._inside = False                   # evaluating inside a memoised subtree
-        self._dynamic: set[int] = set()        # nodes holding a phrase
+        self.dynamic: set[int] = set()         # nodes holding a phrase
         self._walked: set[int] = set()
-        # Vectors are over the documents `universe` (ascending), or all when None: once the
-        # candidates are few, each round of bounds costs as much as they are.
+        self.match_memo: dict[int, np.ndarray] = {}  # matchsets.py's, for phrase-free subtrees
+        self.match_inside = False                    # evaluating inside one of those
+        self._masks: dict[tuple, np.ndarray] = {}    # a term's documents, as a vector
+        self._whoosh: dict[int, tuple] = {}          # nodes Whoosh scored: (ids, scores)
+        # Score vectors are over the documents `base` (ascending; every document when None):
+        # the page's candidates once they are known (_narrow). `universe` is the subset of them
+        # a round of bounds is worked out for (None: the whole base): once the candidates are
+        # few, each round costs as much as they are.
+        self.base: Optional[np.ndarray] = None
+        self._values: dict[tuple, np.ndarray] = {}  # phrases' scores over the base
+        self._scores: dict[tuple, np.ndarray] = {}  # their words' scores over the base
         self.universe: Optional[np.ndarray] = None
-        self._place: Optional[np.ndarray] = None  # document -> its index in universe, or -1
-        self._passes: dict[tuple, tuple] = {}     # whole-index results since the last check
+        self._at: Optional[np.ndarray] = None     # the universe's places in base
+        self._place: Optional[np.ndarray] = None  # document -> its place in the vectors, or -1
+        self._base_place: Optional[np.ndarray] = None  # the same for the base
+        self._passes: dict[tuple, tuple] = {}     # base-wide results since the last check
+
+    def _docs(self) -> Optional[np.ndarray]:
+        """The documents the vectors being worked out are over (None: every document)."""
+        return self.base if self.universe is None else self.universe
 
     def _within(self, docs: Optional[np.ndarray]) -> None:
-        self.universe = docs
+        self.universe, self._place = docs, None
         if docs is None:
-            self._place = None
+            self._at = None
         else:
-            self._place = np.full(self.n, -1, dtype=np.int64)
-            self._place[docs] = np.arange(len(docs))
+            self._at = docs if self.base is None else np.searchsorted(self.base, docs)
+
+    def rebase(self, docs: Optional[np.ndarray]) -> None:
+        """Work out scores over `docs` only from now on."""
+        self.base = docs
+        self._values, self._scores = {}, {}
+        self._base_place = None
+        self._memo.clear()
+        self._passes.clear()
+        self._within(None)
 
     def _whole(self, node, mode: str) -> tuple[np.ndarray, np.ndarray]:
-        """run() over every document, kept until a phrase is checked again."""
+        """run() over the whole base, kept until a phrase is checked again."""
         found = self._passes.get((id(node), mode))
         if found is None:
             saved = self.universe
@@ -104,11 +156,17 @@ class DenseExecutor:
         return found
 
     def _over(self, docs: np.ndarray, node, mode: str) -> tuple[np.ndarray, np.ndarray]:
-        """run() for the documents `docs` only: from the whole-index pass when it is still
-        valid, else over `docs` alone."""
+        """run() for the documents `docs` (of the base) only: from the base-wide pass when it
+        is still valid (or `docs` is the whole base), else over `docs` alone."""
+        size = self.n if self.base is None else len(self.base)
         found = self._passes.get((id(node), mode))
+        if found is None and len(docs) == size:
+            found = self._whole(node, mode)
         if found is not None:
-            return found[0][docs], found[1][docs]
+            if len(docs) == size:
+                return found
+            at = docs if self.base is None else np.searchsorted(self.base, docs)
+            return found[0][at], found[1][at]
         saved = self.universe
         self._within(docs)
         try:
@@ -119,22 +177,17 @@ class DenseExecutor:
     # -- what callers use
 
     def matches(self, node, within: Optional[np.ndarray] = None) -> np.ndarray:
-        """Exactly the documents `node` matches (those in `within`, when given)."""
+        """Exactly the documents `node` matches (those in `within`, when given), as a new
+        vector. No score is worked out (matchsets.py)."""
         self._prepare(node)
-        if within is not None:  # evaluated over those documents only
-            docs = np.flatnonzero(within)
-            upper, lower = self._over(docs, node, UPPER)[0], self._over(docs, node, LOWER)[0]
-            if (upper & ~lower).any():
-                self.resolve(docs[upper & ~lower])
-                lower = self._over(docs, node, LOWER)[0]
-            out = np.zeros(self.n, dtype=bool)
-            out[docs[lower]] = True
-            return out
-        upper, lower = self._whole(node, UPPER)[0], self._whole(node, LOWER)[0]
-        if (upper & ~lower).any():
-            self.resolve(np.flatnonzero(upper & ~lower))
-            lower = self._whole(node, LOWER)[0]
-        return lower
+        upper, lower = matched(self, node, UPPER), matched(self, node, LOWER)
+        open_ = upper & ~lower
+        if within is not None:
+            open_ &= within
+        if open_.any():
+            self.resolve(np.flatnonzero(open_))
+            lower = matched(self, node, LOWER)
+        return lower & within if within is not None else lower.copy()
 
     def top(self, node, kept: np.ndarray, n: int, sort: str = "relevance",
             rank: Optional[np.ndarray] = None) -> list[tuple[int, float]]:
@@ -147,18 +200,32 @@ class DenseExecutor:
             if len(docs) > n:
                 last = np.partition(rank[docs], n - 1)[n - 1]
                 docs = docs[rank[docs] <= last]
+            if len(docs) * NARROW_SHARE < self.n:
+                self.rebase(docs)
             scores = self._exact(node, docs)
             order = np.lexsort((docs, -scores, rank[docs]))[:n]
         else:
-            docs, scores = self._best(node, docs, n)
+            docs = self._narrow(node, docs, n)
+            docs, scores = self.best(node, docs, n)
             order = np.lexsort((docs, -scores))[:n]
         return [(int(d), float(v)) for d, v in zip(docs[order], scores[order])]
 
-    def _best(self, node, docs: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    def _narrow(self, node, docs: np.ndarray, n: int) -> np.ndarray:
+        """`docs`, less those that cannot reach the first `n` because they lack the query's best
+        terms (ceilings.candidates), and the vectors worked out over what remains from now on."""
+        if len(docs) >= NARROW_MIN:
+            narrowed = candidates(self, node, docs, n)
+            if narrowed is not None:
+                docs = narrowed
+        if len(docs) * NARROW_SHARE < self.n:
+            self.rebase(docs)
+        return docs
+
+    def best(self, node, docs: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
         """Documents of `docs` that may be among the `n` best, each with its exact score."""
         batch = max(FIRST_BATCH, 4 * n)
         while True:
-            upper, lower = self._bounds(node, docs)
+            upper, lower = self.bounds(node, docs)
             if len(docs) > n:
                 floor = np.partition(lower, len(docs) - n)[len(docs) - n]
                 reach = upper >= floor
@@ -173,14 +240,15 @@ class DenseExecutor:
             batch *= 4
 
     def _exact(self, node, docs: np.ndarray) -> np.ndarray:
-        upper, lower = self._bounds(node, docs)
+        upper, lower = self.bounds(node, docs)
         if (upper != lower).any():
             self.resolve(docs[upper != lower])
-            upper, lower = self._bounds(node, docs)
+            upper, lower = self.bounds(node, docs)
         return upper
 
-    def _bounds(self, node, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """UPPER and LOWER scores of `docs` (all matched by `node`: a LOWER miss scores 0)."""
+    def bounds(self, node, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """UPPER and LOWER scores of `docs` (all matched by `node`: a LOWER miss scores 0;
+        all in the base)."""
         _, upper = self._over(docs, node, UPPER)
         ml, sl = self._over(docs, node, LOWER)
         lower = np.where(ml, sl, 0.0)
@@ -218,6 +286,60 @@ class DenseExecutor:
             out[k] = chained
         return out
 
+    # -- leaves, as matchsets.py and candidates.py ask for them
+
+    def postings(self, fieldname: str, text):
+        """A term's cached postings; a negative score makes the search unprunable."""
+        p = self.cache.term(fieldname, text, tick=self.tick)
+        if len(p.scores) and p.scores.min() < 0:
+            raise Unprunable
+        return p
+
+    def term_mask(self, fieldname: str, text) -> np.ndarray:
+        """The documents holding a term, over the whole index (shared: never modify it)."""
+        key = (fieldname, text)
+        mask = self._masks.get(key)
+        if mask is None:
+            ids = self.postings(fieldname, text).ids
+            self.tick(len(ids))
+            mask = self._masks[key] = self.nothing()
+            mask[ids] = True
+        return mask
+
+    def nothing(self) -> np.ndarray:
+        return np.zeros(self.n, dtype=bool)
+
+    def phrase_of(self, node) -> Optional[Phrase]:
+        """This search's Phrase for a phrase node (None when Whoosh must score it)."""
+        if not node.words or not self.s.schema[node.fieldname].format.supports("positions"):
+            return None
+        key = (node.fieldname, tuple(node.words), node.slop)
+        phrase = self.phrases.get(key)
+        if phrase is None:
+            masks = [self.term_mask(node.fieldname, w) for w in node.words]
+            may = masks[0].copy()
+            for more in masks[1:]:
+                may &= more
+            lists = [self.postings(node.fieldname, w) for w in node.words]
+            phrase = self.phrases[key] = Phrase(key, lists, may)
+        return phrase
+
+    def whoosh_scores(self, node) -> tuple[np.ndarray, np.ndarray]:
+        """(ids, scores) of a node Whoosh scores, once per search."""
+        found = self._whoosh.get(id(node))
+        if found is None:
+            with self.lock:
+                scores = whoosh_scores(self.s, node, self.deadline)
+            found = self._whoosh[id(node)] = (
+                np.fromiter(scores, dtype=np.int64, count=len(scores)),
+                np.fromiter(scores.values(), dtype=np.float64, count=len(scores)))
+        return found
+
+    def whoosh_mask(self, node) -> np.ndarray:
+        mask = self.nothing()
+        mask[self.whoosh_scores(node)[0]] = True
+        return mask
+
     # -- evaluation
 
     def _prepare(self, node) -> None:
@@ -229,26 +351,27 @@ class DenseExecutor:
             raise Unprunable
         self._walked.add(id(node))
         dynamic = False
-        for child in _children(node):
+        for child in children(node):
             self._prepare(child)
-            dynamic |= id(child) in self._dynamic
+            dynamic |= id(child) in self.dynamic
         if isinstance(node, query.Phrase):
             dynamic = True
         if getattr(node, "boost", 1.0) < 0 or (
                 isinstance(node, Score) and (node.add < 0 or node.scale < 0)):
             raise Unprunable
         if dynamic:
-            self._dynamic.add(id(node))
+            self.dynamic.add(id(node))
 
     def run(self, node, mode: str) -> tuple[np.ndarray, np.ndarray]:
-        """(matched, scores) of `node` in `mode`; scores are 0 where not matched."""
+        """(matched, scores) of `node` in `mode` over the universe (the base when None);
+        scores are 0 where not matched."""
         clock.check(self.deadline)
-        if id(node) in self._dynamic:
+        if id(node) in self.dynamic:
             return self._eval(node, mode)
         if self._inside:  # only the outermost phrase-free node is kept (memory)
             return self._eval(node, EXACT)
         found = self._memo.get(id(node))
-        if found is None:  # worked out over every document, once
+        if found is None:  # worked out over the whole base, once
             saved = self.universe
             self._within(None)
             self._inside = True
@@ -260,10 +383,10 @@ class DenseExecutor:
         return self._gather(found)
 
     def _gather(self, vectors: tuple) -> tuple:
-        """Whole-index vectors, over the universe."""
+        """Base-wide vectors, over the universe."""
         if self.universe is None:
             return vectors
-        return tuple(v[self.universe] for v in vectors)
+        return tuple(v[self._at] for v in vectors)
 
     def _eval(self, node, mode: str):
         handler = _HANDLERS.get(type(node))
@@ -272,52 +395,64 @@ class DenseExecutor:
         return handler(self, node, mode)
 
     def _empty(self, size: Optional[int] = None):
-        size = size if size is not None else (
-            self.n if self.universe is None else len(self.universe))
+        if size is None:
+            docs = self._docs()
+            size = self.n if docs is None else len(docs)
         return np.zeros(size, dtype=bool), np.zeros(size)
 
-    def _scatter(self, ids: np.ndarray, scores: np.ndarray, whole: bool = False):
-        """Sparse (ids, scores) as vectors over the universe (over every document: `whole`)."""
+    def _scatter(self, ids: np.ndarray, scores: np.ndarray):
+        """Sparse (ids, scores, ascending ids) as vectors over the documents worked out for:
+        by a look-up of each of them in `ids` when they are far fewer, else by marking."""
+        docs = self._docs()
+        m, s = self._empty()
+        if docs is None:
+            self.tick(len(ids))
+            m[ids] = True
+            s[ids] = scores
+            return m, s
+        if len(docs) * LOOK_UP < len(ids) or not len(ids):
+            self.tick(len(docs))
+            if len(ids):
+                at = np.minimum(np.searchsorted(ids, docs), len(ids) - 1)
+                m = ids[at] == docs
+                s = np.where(m, scores[at], 0.0)
+            return m, s
         self.tick(len(ids))
-        m, s = self._empty(self.n if whole else None)
-        if self.universe is not None and not whole:
-            at = self._place[ids]
-            ok = at >= 0
-            ids, scores = at[ok], scores[ok]
-        m[ids] = True
-        s[ids] = scores
+        at = self._places()[ids]
+        ok = at >= 0
+        m[at[ok]] = True
+        s[at[ok]] = scores[ok]
         return m, s
 
-    def _by_whoosh(self, node):
-        with self.lock:
-            scores = whoosh_scores(self.s, node, self.deadline)
-        return self._scatter(np.fromiter(scores, dtype=np.int64, count=len(scores)),
-                             np.fromiter(scores.values(), dtype=np.float64, count=len(scores)))
+    def _places(self) -> np.ndarray:
+        """Document -> its place in the vectors being worked out, or -1 (the base's kept)."""
+        if self.universe is None:
+            if self._base_place is None:
+                self._base_place = _places(self.base, self.n)
+            return self._base_place
+        if self._place is None:
+            self._place = _places(self.universe, self.n)
+        return self._place
 
-    def _postings(self, fieldname: str, text, boost: float = 1.0, whole: bool = False):
-        p = self.cache.term(fieldname, text, tick=self.tick)
-        if len(p.scores) and p.scores.min() < 0:
-            raise Unprunable
-        return self._scatter(p.ids, p.scores * boost if boost != 1.0 else p.scores, whole)
+    def _by_whoosh(self, node):
+        return self._scatter(*self.whoosh_scores(node))
+
+    def _postings(self, fieldname: str, text, boost: float = 1.0):
+        p = self.postings(fieldname, text)
+        return self._scatter(p.ids, p.scores * boost if boost != 1.0 else p.scores)
 
     def _term(self, node, mode):
         return self._postings(node.fieldname, node.text, node.boost)
 
     def _phrase(self, node, mode):
-        if not node.words or not self.s.schema[node.fieldname].format.supports("positions"):
-            return self._by_whoosh(node)
-        key = (node.fieldname, tuple(node.words), node.slop)
-        phrase = self.phrases.get(key)
+        phrase = self.phrase_of(node)
         if phrase is None:
-            words = [self._postings(node.fieldname, w, whole=True) for w in node.words]
-            may = np.logical_and.reduce([m for m, _ in words])
-            value = np.where(may, _tree_sum([s for _, s in words]), 0.0)
-            phrase = self.phrases[key] = Phrase(key, may, value)
+            return self._by_whoosh(node)
         if phrase.none:
             return self._empty()
         if mode == EXACT:
             self.resolve(np.flatnonzero(phrase.may & ~phrase.checked))
-        u = self.universe
+        u = self._docs()
         holds = phrase.holds if u is None else phrase.holds[u]
         if mode == UPPER:
             checked = phrase.checked if u is None else phrase.checked[u]
@@ -326,17 +461,37 @@ class DenseExecutor:
             m = holds
         if not m.any():
             return m, np.zeros(len(m))
-        s = np.where(m, phrase.value if u is None else phrase.value[u], 0.0)
+        s = np.where(m, self._phrase_value(phrase), 0.0)
         return m, (s * node.boost if node.boost != 1.0 else s)
+
+    def _phrase_value(self, phrase: Phrase) -> np.ndarray:
+        """What the phrase scores where it may match (0 elsewhere) over the universe: its words'
+        scores summed as executor._tree_sum sums them, worked out once over the base."""
+        value = self._values.get(phrase.words)
+        if value is None:
+            base = self.base
+            if base is None:  # a word's scores over every document are not kept (memory)
+                scores = [_scores_at(p, None, self.n) for p in phrase.lists]
+            else:
+                fieldname, words, _ = phrase.words
+                scores = [self._base_scores(fieldname, w, p) for w, p in zip(words, phrase.lists)]
+            may = phrase.may if base is None else phrase.may[base]
+            value = self._values[phrase.words] = np.where(may, tree_sum(scores), 0.0)
+        return value if self.universe is None else value[self._at]
+
+    def _base_scores(self, fieldname: str, word, p) -> np.ndarray:
+        found = self._scores.get((fieldname, word))
+        if found is None:
+            found = self._scores[(fieldname, word)] = _scores_at(p, self.base, self.n)
+        return found
 
     def _expanded_wildcard(self, node, mode):
         if len(node.words) == 1:
             return self._postings(node.fieldname, node.words[0])
-        m, _ = self._empty(self.n)
-        for word in node.words:
-            m[self.cache.term(node.fieldname, word, tick=self.tick).ids] = True
-        if self.universe is not None:
-            m = m[self.universe]
+        m = matched(self, node, EXACT)
+        u = self._docs()
+        if u is not None:
+            m = m[u]
         return m, np.where(m, 1.0, 0.0)
 
     def _every(self, node, mode):
@@ -346,9 +501,9 @@ class DenseExecutor:
         return m, np.where(m, node.boost or 1.0, 0.0)
 
     def _live(self) -> np.ndarray:
-        live = self.cache.live
-        self.tick(self.n if self.universe is None else len(self.universe))
-        return live.copy() if self.universe is None else live[self.universe]
+        live, u = self.cache.live, self._docs()
+        self.tick(self.n if u is None else len(u))
+        return live.copy() if u is None else live[u]
 
     def _null(self, node, mode):
         return self._empty()
@@ -365,7 +520,7 @@ class DenseExecutor:
         s = parts[0][1]
         for _, more in parts[1:]:  # left to right, as executor._sum adds
             s = s + more
-        return m, _boosted(s, node.boost)
+        return m, boosted(s, node.boost)
 
     def _and(self, node, mode):
         if len(node.subqueries) == 1:
@@ -374,8 +529,8 @@ class DenseExecutor:
         if not parts:
             return self._empty()
         m = np.logical_and.reduce([p[0] for p in parts])
-        s = np.where(m, _tree_sum([p[1] for p in parts]), 0.0)
-        return m, _boosted(s, node.boost)
+        s = np.where(m, tree_sum([p[1] for p in parts]), 0.0)
+        return m, boosted(s, node.boost)
 
     def _max(self, node, mode):
         if len(node.subqueries) == 1:
@@ -385,7 +540,7 @@ class DenseExecutor:
             better = pm & (~m | (ps > s))  # the first value, then only a strictly greater one
             s = np.where(better, ps, s)
             m = m | pm
-        return m, _boosted(s, node.boost)
+        return m, boosted(s, node.boost)
 
     def _and_maybe(self, node, mode):
         am, a = self.run(node.a, mode)
@@ -423,28 +578,6 @@ _HANDLERS = {
     query.AndNot: DenseExecutor._and_not, query.Not: DenseExecutor._not,
     Score: DenseExecutor._score,
 }
-
-
-def _children(node) -> list:
-    if isinstance(node, (query.AndMaybe, query.AndNot)):
-        return [node.a, node.b]
-    if isinstance(node, query.Not):
-        return [node.query]
-    if isinstance(node, Score):
-        return [node.child]
-    return list(getattr(node, "subqueries", ()))
-
-
-def _tree_sum(values: list[np.ndarray]) -> np.ndarray:
-    """Summed as executor._tree_sum sums (Whoosh's balanced tree of matchers)."""
-    if len(values) <= 2:
-        return values[0] + values[1] if len(values) == 2 else values[0]
-    half = len(values) // 2
-    return _tree_sum(values[:half]) + _tree_sum(values[half:])
-
-
-def _boosted(s: np.ndarray, boost: float) -> np.ndarray:
-    return s if boost == 1.0 else s * boost
 
 
 def bitmap_of(mask: np.ndarray) -> int:

@@ -12,6 +12,8 @@ import fnmatch
 from array import array
 from typing import Iterable
 
+import numpy as np
+
 
 def bitmap(docs: Iterable[int], size: int) -> int:
     """A set of document numbers as a bitmap."""
@@ -26,6 +28,12 @@ def members(bits: int, size: int) -> list[int]:
     raw = bits.to_bytes(_bitmap_bytes(size), "little")
     return [(i << 3) + j for i, byte in enumerate(raw) if byte
             for j in range(8) if byte >> j & 1]
+
+
+def indices(bits: int, size: int) -> np.ndarray:
+    """The document numbers set in a bitmap, ascending, as an array."""
+    raw = np.frombuffer(bits.to_bytes(_bitmap_bytes(size), "little"), dtype=np.uint8)
+    return np.flatnonzero(np.unpackbits(raw, bitorder="little")[:size])
 
 
 def _bitmap_bytes(size: int) -> int:
@@ -49,6 +57,11 @@ class Column:
         for d in live:
             buffers[self.codes[d]][d >> 3] |= 1 << (d & 7)
         self.bits = [int.from_bytes(b, "little") for b in buffers]
+        # For counting: each live document's code, a deleted one's past the last name.
+        self._counted = np.full(size, len(self.names), dtype=np.int64)
+        if live:
+            at = np.asarray(live, dtype=np.int64)
+            self._counted[at] = np.frombuffer(self.codes, dtype=np.uint32)[at]
 
     def matching(self, wanted: set[str]) -> int:
         """The documents whose value, lower-cased, is in `wanted`."""
@@ -58,10 +71,14 @@ class Column:
                 out |= bits
         return out
 
-    def counts(self, within: int) -> dict[str, int]:
-        """How many of the documents `within` hold each value (values held by none left out)."""
-        return {name: n for name, bits in zip(self.names, self.bits)
-                if name and (n := (within & bits).bit_count())}
+    def counts(self, within: int, docs: np.ndarray | None = None) -> dict[str, int]:
+        """How many of the documents `within` hold each value (values held by none left out);
+        `docs`, when given, is `within` as an array of document numbers. One pass over the
+        documents, whatever the number of values (a report count is one of 1,530 values)."""
+        if docs is None:
+            docs = indices(within, len(self._counted))
+        n = np.bincount(self._counted[docs], minlength=len(self.names) + 1).tolist()
+        return {name: c for name, c in zip(self.names, n) if name and c}
 
 
 class DocTable:
@@ -120,14 +137,17 @@ class DocTable:
         keep = base
         for bits in passing.values():
             keep &= bits
-        counts = {}
+        counts, docs = {}, {}  # the same documents counted for most facets: listed once
         for f in self.facets:
             others = base
             for g, bits in passing.items():
                 if g != f:
                     others &= bits
-            counts[f] = self.columns[f].counts(others)
-        return keep, counts, self.reports.counts(keep)
+            if others not in docs:
+                docs[others] = indices(others, self.size)
+            counts[f] = self.columns[f].counts(others, docs[others])
+        kept = docs[keep] if keep in docs else indices(keep, self.size)
+        return keep, counts, self.reports.counts(keep, kept)
 
     def in_dates(self, date_from: str | None, date_to: str | None) -> int | None:
         """The documents dated within the range (prefixes, inclusive), or None for no range."""

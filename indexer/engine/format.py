@@ -16,7 +16,7 @@ import whoosh
 
 from ..model import DOCUMENT_FIELDS, FACETS
 
-FORMAT_MODULES = ("analysis.py", "schema.py", "writing.py", "_whoosh.py")
+FORMAT_MODULES = ("analysis.py", "schema.py", "writing.py", "poststore.py", "_whoosh.py")
 
 
 def _code_without_docs(source: str) -> str:

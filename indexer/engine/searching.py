@@ -31,7 +31,7 @@ from .doctable import DocTable, bitmap, members
 from .executor import Executor, whoosh_scores
 from .explain import explain as explain_scores
 from .highlight import Highlight
-from .postcache import PostingCache
+from .postcache import PostingCache, open_stores
 from .postings import Lengths
 from .schema import stored_document
 
@@ -63,6 +63,7 @@ class Engine:
         self._table: Optional[DocTable] = None
         self._lengths: Optional[Lengths] = None
         self._cache: Optional[PostingCache] = None
+        self._stores: Optional[list] = None  # the segments' posting stores (poststore.py)
         self._ranks: dict = {}
         self._priors: dict = {}  # the shape prior per document, by the weights it was made of
 
@@ -71,6 +72,9 @@ class Engine:
             if self._searcher_obj is not None:
                 self._searcher_obj.close()
                 self._searcher_obj = None
+            for store, _ in self._stores or ():
+                store.close()
+            self._stores = None
         self.ix.close()
 
     def _once(self, attr: str, make):
@@ -97,8 +101,14 @@ class Engine:
 
     @property
     def cache(self) -> PostingCache:
-        return self._once("_cache", lambda: PostingCache(self._searcher(), self.table,
-                                                         self.lengths, self.lock))
+        return self._once("_cache", lambda: PostingCache(
+            self._searcher(), self.table, self.lengths, self.lock,
+            stores=self._stores_once()))
+
+    def _stores_once(self):
+        if self._stores is None:
+            self._stores = open_stores(self.directory, self._searcher().reader().leaf_readers())
+        return self._stores
 
     def _dense(self, deadline: Optional[float] = None) -> DenseExecutor:
         return DenseExecutor(self._searcher(), self.table, self.cache, self.lock, deadline,
@@ -130,10 +140,12 @@ class Engine:
         return compiler, compiled
 
     def warm(self) -> None:
-        """Load what the first search would otherwise load: the per-document table and the
-        length norms of the fields every query scores."""
+        """Load what the first search would otherwise load: the per-document table, the
+        length norms of the fields every query scores and the posting stores' term lists."""
         for fieldname in ("text", "heading"):
             self.lengths.norms(fieldname)
+            for store, _ in self.cache.stores or ():
+                store.term_number(fieldname, b"")
         self.table  # noqa: B018 (loads it)
 
     def facet_values(self, facet: str) -> list[str]:

@@ -1,6 +1,6 @@
 """Writing an index: a fresh one (in parallel for large corpora), a copy to update while the
-original stays live, and an update that replaces some reports' paragraphs. Part of the index
-format (engine/format.py).
+original stays live, and an update that replaces some reports' paragraphs; each new segment's
+posting store (poststore.py) is written beside it. Part of the index format (engine/format.py).
 """
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Iterable
 
 from ._whoosh import SegmentWriter, W3Codec, index
+from .poststore import EXT as STORE_EXT
+from .poststore import write_stores
 from .schema import index_fields, make_schema
 
 # Whoosh sorts postings in memory up to this size and spills sorted runs to disk beyond it;
@@ -42,6 +44,7 @@ def write_index(directory: Path, documents: Iterable[dict], jobs: int = 1) -> in
     except BaseException:
         writer.cancel()
         raise
+    write_stores(directory, jobs)
     return len(documents)
 
 
@@ -95,7 +98,7 @@ def copy_index(source: Path, target: Path) -> None:
     for entry in Path(source).iterdir():
         if not entry.is_file() or entry.name.endswith("WRITELOCK"):
             continue
-        if entry.suffix == ".seg":
+        if entry.suffix in (".seg", STORE_EXT):
             try:
                 os.link(entry, target / entry.name)
                 continue
@@ -116,5 +119,6 @@ def update_index(directory: Path, remove_report_ids: Iterable[str],
         writer.add_document(**index_fields(doc))
         n += 1
     writer.commit()
+    write_stores(directory)  # the new segments' (a merged one's too)
     return n
 

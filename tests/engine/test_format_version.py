@@ -76,3 +76,8 @@ def test_a_new_module_in_ingest_reparses_every_report(checkout):
     out = checkout.build()
     assert "Index is up to date" not in out
     assert "5 files parsed" in out
+
+
+def test_a_change_to_the_posting_store_rewrites_every_report(checkout):
+    checkout.edit("engine/poststore.py", r'^MAGIC = b"OFSPST01"', 'MAGIC = b"OFSPST02"')
+    assert "5 reports written" in checkout.build()

@@ -2,12 +2,14 @@
 built from the node types the compiler uses: the same matches, and the same best documents with
 the same floats, whatever the composition, limit, order, per-document multiplier or cache size.
 (tests/test_search_executor.py compares whole searches three ways.)"""
+import contextlib
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indexer.engine import TimeLimitExceeded
+from indexer.engine import TimeLimitExceeded, ceilings, dense
 from indexer.engine._whoosh import query
 from indexer.engine.analysis import tokens
 from indexer.engine.dense import DenseExecutor, Unprunable
@@ -120,3 +122,61 @@ def test_a_small_cache_stays_within_its_budget_and_changes_nothing(seed_reader):
 def test_a_past_deadline_stops_the_pruned_search(seed_reader):
     with pytest.raises(TimeLimitExceeded):
         seed_reader.engine._dense(deadline=0.0).matches(query.Term("text", WORDS[0]))
+
+
+@contextlib.contextmanager
+def narrowed_always():
+    """Narrowing to the documents holding the best terms (ceilings.candidates) on however few
+    matches, as it runs on the 510 PDFs' common-word queries."""
+    saved = dense.NARROW_MIN, ceilings.FLOOR_DOCS, ceilings.KEEP_SHARE
+    dense.NARROW_MIN, ceilings.FLOOR_DOCS, ceilings.KEEP_SHARE = 0, 1, 1.0
+    try:
+        yield
+    finally:
+        dense.NARROW_MIN, ceilings.FLOOR_DOCS, ceilings.KEEP_SHARE = saved
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(tree=trees(), n=st.sampled_from([1, 3, 20]), seed=st.integers(0, 2**16),
+       weighed=st.booleans())
+def test_narrowing_to_the_best_terms_prunes_exactly(seed_reader, tree, n, seed, weighed):
+    engine = seed_reader.engine
+    prior = None
+    if weighed:
+        prior = np.random.default_rng(seed).uniform(0.0, 1.0, engine.table.size)
+        prior[::5] = 1.0
+    with narrowed_always():
+        check(engine, tree, n, prior=prior)
+
+
+def test_a_rare_word_narrows_a_common_word_query_to_its_documents(seed_reader):
+    engine = seed_reader.engine
+    common, rare = tokens("children")[0], tokens("adoption")[0]
+    tree = query.Or([Score(query.Term("text", rare), add=30.0), query.Term("text", common),
+                     Score(query.Term("text", common), add=3.0)])
+    run = DenseExecutor(engine._searcher(), engine.table, engine.cache, engine.lock)
+    mask = run.matches(tree)
+    with narrowed_always():
+        narrowed = ceilings.candidates(run, tree, np.flatnonzero(mask), 3)
+    holding = set(engine.cache.term("text", rare).ids.tolist())
+    assert narrowed is not None and 3 <= len(narrowed) < mask.sum()
+    assert set(narrowed.tolist()) <= holding
+    with narrowed_always():
+        check(engine, tree, 3)
+
+
+def test_whole_searches_narrowed_agree_with_the_exhaustive_executor(seed_index):
+    from indexer.engine import Engine
+    from indexer.store import current_generation
+    pruned, full = (Engine(current_generation(seed_index), exhaustive=e) for e in (False, True))
+    try:
+        with narrowed_always():
+            for q in ["care leavers accommodation", "MASH front door", '"child protection" plans',
+                      "children", "assess* risk -neglect", "educational attainment of looked after children",
+                      "thresholds for children's social care"]:
+                for params in (SearchParams(q=q, limit=5), SearchParams(q=q, page=2, limit=7),
+                               SearchParams(q=q, filters={"section": ["Help and protection"]})):
+                    assert search(pruned, params) == search(full, params)
+    finally:
+        pruned.close()
+        full.close()

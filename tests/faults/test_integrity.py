@@ -112,3 +112,21 @@ def test_a_build_never_carries_a_damaged_segment_into_the_next_generation(index_
     letter.write_text(letter.read_text("utf-8") + "\n\nA new closing paragraph.\n", "utf-8")
     summary = build(corpus, index_dir, show_progress=False, jobs=1)
     assert summary.repaired and integrity.check(summary.generation) == []
+
+
+@pytest.mark.parametrize("how, says", [("cut", "bytes where"), ("flip", "checksum differs")])
+def test_check_catches_a_damaged_posting_store(index_dir, how, says):
+    from indexer.engine.poststore import EXT
+    target = max(store.current_generation(index_dir).glob("*" + EXT),
+                 key=lambda p: p.stat().st_size)
+    data = bytearray(target.read_bytes())
+    if how == "cut":
+        target.write_bytes(bytes(data[: len(data) // 2]))
+    else:
+        middle = len(data) // 2
+        data[middle:middle + 64] = bytes(b ^ 0xFF for b in data[middle:middle + 64])
+        target.write_bytes(bytes(data))
+    result = run("check", "--index", index_dir)
+    assert result.exit_code == 1
+    assert f"{target.name}: " in result.output and says in result.output
+    assert "ofsted-search build --full" in result.output
