@@ -1,8 +1,9 @@
-"""Each segment's postings of the scored fields as plain arrays, written beside the segment when
-the index is written, so that reading a term's postings is a few slices of a file, not Python
-unpickling Whoosh's blocks one by one (a common word took 30 ms to decode at 47,000
-paragraphs: most of a search whose words no recent search used). Part of the index format
-(engine/format.py): an index without them is rebuilt.
+"""Each segment's postings of the fields searches read (the text, the heading and the opening
+sentence's words) as plain arrays, written beside the segment when the index is written, so
+that reading a term's postings is a few slices of a file, not Python unpickling Whoosh's blocks
+one by one (a common word took 30 ms to decode at 47,000 paragraphs: most of a search whose
+words no recent search used). Part of the index format (engine/format.py): an index without
+them is rebuilt.
 
 One file per segment, `<segment id>.pst` (Whoosh's own clean-up removes it with its segment,
 a copied generation hard-links it as it does segments, and the generation's integrity seal
@@ -34,7 +35,7 @@ import numpy as np
 from ._whoosh import formats, index, matching
 from .postings import decode_positions, read_postings
 
-FIELDS = ("text", "heading")
+FIELDS = ("text", "heading", "opening")
 EXT = ".pst"
 MAGIC = b"OFSPST01"
 

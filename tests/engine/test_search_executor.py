@@ -41,9 +41,10 @@ QUERIES = [
     "type:focused", '"early help" (thresholds OR threshold)', "children (NOT care)",
     "(authority:halton OR authority:calderdale) adoption",
 ]
-# Not compared: an OR of three or more facet filters. In an index under 5,000 paragraphs (these
-# tests') Whoosh picks a preloaded union for it, which drops the paragraphs scoring 0 (filters
-# score 0); the executor keeps them, as Whoosh does in the real index.
+# Not compared: an OR of three or more parts when a facet filter is one of them. In an index
+# under 5,000 paragraphs (these tests') Whoosh picks a preloaded union for it, which drops the
+# paragraphs scoring 0 (filters score 0); the executor keeps them, as Whoosh does in the real
+# index. (Hypothesis found "return OR return OR authority:halton": 457 matches, Whoosh 24.)
 SORTS = ["relevance", "newest", "oldest"]
 
 
@@ -113,7 +114,8 @@ WORDS = ["return", "home", "interviews", "CSE", "care", "leavers", "children", "
        sort=st.sampled_from(SORTS), page=st.integers(1, 3),
        section=st.sampled_from([None, "Help and protection", "Adoption", "Children in care"]))
 def test_any_query_scores_as_whoosh_scores_it(engines, words, sort, page, section):
-    assume(sum(":" in w for w in words) < 3)  # see QUERIES
+    filters = sum(":" in w for w in words)
+    assume(filters < 3 and not (filters and words.count("OR") >= 2))  # see QUERIES
     params = SearchParams(q=" ".join(words), sort=sort, page=page, limit=10,
                           filters={"section": [section]} if section else {})
     assert_all_agree(engines, params)
