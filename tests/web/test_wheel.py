@@ -2,6 +2,7 @@
 beside it), it serves its pages with their CSS and JavaScript."""
 from __future__ import annotations
 
+import shutil
 import socket
 import subprocess
 import sys
@@ -43,9 +44,14 @@ def installed(tmp_path_factory):
     the test environment's own (no download), reached through a path file, which loads no
     editable install of this repository."""
     where = tmp_path_factory.mktemp("wheel")
+    # Built from a copy: setuptools writes build/ and *.egg-info into the tree it builds, and
+    # under pytest -n each worker running a test of this module builds its own wheel at once.
+    source = where / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv*", "build", "index", "*.egg-info", "__pycache__", ".hypothesis"))
     # Built with the test environment's own setuptools and wheel: no download, no network.
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                    "--no-index", "-q", "-w", str(where / "dist"), str(ROOT)],
+                    "--no-index", "-q", "-w", str(where / "dist"), str(source)],
                    check=True, timeout=600)
     wheel = next((where / "dist").glob("ofsted_search-*.whl"))
     venv = where / "venv"
