@@ -40,9 +40,15 @@
     legend.parentNode.insertBefore(wrapper, legend.nextSibling);
     wrapper.parentNode.insertBefore(none, wrapper.nextSibling);
 
-    var wasOpen = more ? more.open : false;
+    // Whether "Show all" was open when filtering began, to restore once the box is cleared. Read
+    // when the first letter is typed: `open` changes at once on a click, its toggle event later
+    // (so an event handler could record a close after filtering had already opened it).
+    var wasOpen = false;
+    var filtering = false;
     input.addEventListener("input", function () {
       var text = normalise(input.value);
+      if (more && text && !filtering) { wasOpen = more.open; }
+      filtering = !!text;
       var shown = 0;
       items.forEach(function (item) {
         var match = !text || item.getAttribute("data-option").indexOf(text) !== -1;
@@ -60,11 +66,6 @@
     input.addEventListener("keydown", function (event) {
       if (event.key === "Enter") { event.preventDefault(); }
     });
-    if (more) {
-      more.addEventListener("toggle", function () {
-        if (!normalise(input.value)) { wasOpen = more.open; }
-      });
-    }
   }
 
   function init() {

@@ -106,7 +106,14 @@ def test_long_facet_shows_all_and_filters_as_you_type(page):
     expect(visible).to_have_count(0)
     assert "No local authority match" in facet.locator("[role=status]").inner_text()
     box.fill("")
-    expect(visible).to_have_count(2)
+    expect(visible).to_have_count(2)  # "Show all" was closed when filtering began: closed again
+
+    facet.get_by_text(re.compile(r"^Show all")).click()  # open, then filter and clear
+    every = visible.count()
+    box.fill("calder")
+    expect(visible).to_have_count(1)
+    box.fill("")
+    expect(visible).to_have_count(every)  # it was open: open again
 
 
 def test_filters_work_from_the_keyboard(page):
