@@ -137,9 +137,13 @@ class Compiler:
         if sub is None:
             return None
         self.slots += 1
-        openers = self._openers(tokens(item.text)) if isinstance(item, Phrase) else []
-        return query.Or([Score(sub, add=self._bonus())] + openers) if openers \
-            else Score(sub, add=self._bonus())
+        slot = Score(sub, add=self._bonus())
+        return self._with_openers(slot, tokens(item.text)) if isinstance(item, Phrase) else slot
+
+    def _with_openers(self, slot, toks: list[str]):
+        """`slot`, plus the opening-sentence bonus of its typed words (_openers)."""
+        openers = self._openers(toks)
+        return query.Or([slot] + openers) if openers else slot
 
     def _openers(self, toks: list[str]) -> list:
         """A bonus for each typed word (once per query) found in a paragraph's first sentence:
@@ -162,11 +166,9 @@ class Compiler:
         singles = [_words_query([t]) for t in toks]
         for t in toks:  # each word scores on its own too, so it is marked on its own
             self._mark([t])
-        openers = self._openers(toks)
         if len(toks) == 1 and not forms and not related:
-            slot = Score(singles[0], add=bonuses[0])
-            return query.Or([slot] + openers) if openers else slot
-        scoring = singles + forms + related + openers
+            return self._with_openers(Score(singles[0], add=bonuses[0]), toks)
+        scoring = singles + forms + related + self._openers(toks)
         cover = []
         if len(toks) > 1:
             whole = _words_query(toks)

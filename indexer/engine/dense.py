@@ -578,13 +578,3 @@ _HANDLERS = {
     query.AndNot: DenseExecutor._and_not, query.Not: DenseExecutor._not,
     Score: DenseExecutor._score,
 }
-
-
-def bitmap_of(mask: np.ndarray) -> int:
-    """A boolean vector as doctable's bitmap (bit d for document d)."""
-    return int.from_bytes(np.packbits(mask, bitorder="little").tobytes(), "little")
-
-
-def mask_of(bits: int, size: int) -> np.ndarray:
-    raw = np.frombuffer(bits.to_bytes((size + 7) // 8, "little"), dtype=np.uint8)
-    return np.unpackbits(raw, bitorder="little")[:size].astype(bool)

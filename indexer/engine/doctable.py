@@ -30,10 +30,20 @@ def members(bits: int, size: int) -> list[int]:
             for j in range(8) if byte >> j & 1]
 
 
+def bitmap_of(mask: np.ndarray) -> int:
+    """A boolean vector as a bitmap (bit d for document d)."""
+    return int.from_bytes(np.packbits(mask, bitorder="little").tobytes(), "little")
+
+
+def mask_of(bits: int, size: int) -> np.ndarray:
+    """A bitmap as a boolean vector of `size` documents."""
+    raw = np.frombuffer(bits.to_bytes(_bitmap_bytes(size), "little"), dtype=np.uint8)
+    return np.unpackbits(raw, bitorder="little")[:size].astype(bool)
+
+
 def indices(bits: int, size: int) -> np.ndarray:
     """The document numbers set in a bitmap, ascending, as an array."""
-    raw = np.frombuffer(bits.to_bytes(_bitmap_bytes(size), "little"), dtype=np.uint8)
-    return np.flatnonzero(np.unpackbits(raw, bitorder="little")[:size])
+    return np.flatnonzero(mask_of(bits, size))
 
 
 def _bitmap_bytes(size: int) -> int:

@@ -26,12 +26,13 @@ from ._whoosh import index  # noqa: F401 (first: it silences Whoosh's import war
 from whoosh.filedb.filestore import FileStorage  # not in _whoosh.py: that is part of the index format
 from .columns import read_table
 from .compiler import Compiler
-from .dense import DenseExecutor, Unprunable, bitmap_of, mask_of
-from .doctable import DocTable, bitmap, members
+from .dense import DenseExecutor, Unprunable
+from .doctable import DocTable, bitmap, bitmap_of, mask_of, members
 from .executor import Executor, whoosh_scores
 from .explain import explain as explain_scores
 from .highlight import Highlight
 from .postcache import PostingCache, open_stores
+from .poststore import FIELDS as STORED_FIELDS
 from .postings import Lengths
 from .schema import stored_document
 
@@ -101,14 +102,13 @@ class Engine:
 
     @property
     def cache(self) -> PostingCache:
-        return self._once("_cache", lambda: PostingCache(
-            self._searcher(), self.table, self.lengths, self.lock,
-            stores=self._stores_once()))
+        return self._once("_cache", self._new_cache)
 
-    def _stores_once(self):
-        if self._stores is None:
-            self._stores = open_stores(self.directory, self._searcher().reader().leaf_readers())
-        return self._stores
+    def _new_cache(self) -> PostingCache:
+        # The stores are opened with the cache that reads them; close() closes them.
+        self._stores = open_stores(self.directory, self._searcher().reader().leaf_readers())
+        return PostingCache(self._searcher(), self.table, self.lengths, self.lock,
+                            stores=self._stores)
 
     def _dense(self, deadline: Optional[float] = None) -> DenseExecutor:
         return DenseExecutor(self._searcher(), self.table, self.cache, self.lock, deadline,
@@ -144,6 +144,7 @@ class Engine:
         length norms of the fields every query scores and the posting stores' term lists."""
         for fieldname in ("text", "heading"):
             self.lengths.norms(fieldname)
+        for fieldname in STORED_FIELDS:
             for store, _ in self.cache.stores or ():
                 store.term_number(fieldname, b"")
         self.table  # noqa: B018 (loads it)

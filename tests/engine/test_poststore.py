@@ -37,7 +37,7 @@ def opened(request, seed_index, updated_index):
 def caches(engine):
     s = engine._searcher()
     stored = PostingCache(s, engine.table, engine.lengths, engine.lock,
-                          stores=engine._stores_once())
+                          stores=engine.cache.stores)
     whoosh = PostingCache(s, engine.table, engine.lengths, engine.lock, stores=None)
     return stored, whoosh
 
