@@ -21,7 +21,6 @@ Results of the re-ordered list that are outside both pools count as not relevant
 from __future__ import annotations
 
 import argparse
-import math
 import re
 import sys
 from pathlib import Path
@@ -31,7 +30,11 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from indexer.engine import ranking  # noqa: E402
-from indexer.engine.analysis import stemmed_words, tokens  # noqa: E402
+from indexer.engine.analysis import stemmed_words  # noqa: E402
+from indexer.engine.compiler import Compiler  # noqa: E402
+from indexer.engine.queries import Score  # noqa: E402
+from indexer.query.glossary import default_glossary  # noqa: E402
+from indexer.query.language import parse  # noqa: E402
 from indexer.search import SearchParams, search  # noqa: E402
 from indexer.store import IndexReader  # noqa: E402
 from relevance import SHARED, added_judgments, load_evaluator, resolve  # noqa: E402
@@ -54,12 +57,24 @@ def opening(text: str, words: int | None) -> set[str]:
 
 
 def word_bonuses(engine, text: str) -> dict[str, float]:
-    """Each typed word's bonus as the compiler gives it: WORD_BONUS x its rarity."""
-    s = engine._searcher()
-    n = s.doc_count() or 1
-    idf = {t: math.log(1 + n / (s.doc_frequency("text", t) or 1)) for t in tokens(text)}
-    top = max(idf.values(), default=1.0) or 1.0
-    return {t: ranking.WORD_BONUS * max(ranking.MIN_WORD_WEIGHT, v / top) for t, v in idf.items()}
+    """The word bonus of each typed word the compiler gives an opening bonus to (the words of
+    the query's slots), read from the query it compiles with OPENING_WEIGHT 1, so that the
+    study weighs the words the engine does, as it does."""
+    saved, ranking.OPENING_WEIGHT = ranking.OPENING_WEIGHT, 1.0
+    try:
+        compiled = Compiler(engine.table, engine._searcher().reader()).compile(
+            default_glossary().expand(parse(text).tree)[0])
+    finally:
+        ranking.OPENING_WEIGHT = saved
+    return {node.child.text: node.add for node in _nodes(compiled)
+            if isinstance(node, Score) and getattr(node.child, "fieldname", None) == "opening"}
+
+
+def _nodes(node):
+    yield node
+    for child in getattr(node, "subqueries", None) or [getattr(node, "child", None)]:
+        if child is not None:
+            yield from _nodes(child)
 
 
 def collect(ev, name: str, qdir: Path, index: Path, depth: int) -> list[dict]:

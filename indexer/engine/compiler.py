@@ -137,8 +137,7 @@ class Compiler:
         if sub is None:
             return None
         self.slots += 1
-        slot = Score(sub, add=self._bonus())
-        return self._with_openers(slot, tokens(item.text)) if isinstance(item, Phrase) else slot
+        return Score(sub, add=self._bonus())
 
     def _with_openers(self, slot, toks: list[str]):
         """`slot`, plus the opening-sentence bonus of its typed words (_openers)."""
