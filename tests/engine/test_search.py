@@ -90,6 +90,14 @@ def test_glossary_synonym_is_found_shown_and_marked(small):
     assert "<mark>Child sexual exploitation</mark>" in snippet
 
 
+def test_an_acronym_finds_reports_that_only_spell_it_out(seed_reader):
+    # Only one bundled report writes "EDT"; the others write "emergency duty team".
+    result = run(seed_reader.engine, "EDT", limit=50)
+    spelled = [r for r in result["results"] if "EDT" not in r["text"]]
+    assert any("emergency duty team" in r["text"].lower() for r in spelled)
+    assert len({r["report_id"] for r in result["results"]}) >= 2
+
+
 def test_typing_words_twice_finds_and_ranks_as_typing_them_once(seed_reader):
     once = run(seed_reader.engine, "return home interviews", limit=50)
     twice = run(seed_reader.engine, "return home Interviews return home interviews", limit=50)

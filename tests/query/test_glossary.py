@@ -99,12 +99,15 @@ def test_a_broken_glossary_file_gets_a_clear_error(text, message):
 
 def test_shipped_glossary_loads_and_covers_the_sector_acronyms():
     glossary = default_glossary()
-    for acronym in ("CSE", "IRO", "LADO", "CAMHS", "PEP", "MASH", "NEET", "SGO", "LAC"):
+    for acronym in ("CSE", "IRO", "LADO", "CAMHS", "PEP", "MASH", "NEET", "SGO", "LAC",
+                    "EDT", "ADM", "RAA", "EHE", "CME", "NRM", "IFA", "JTAI", "LSCP", "DoLS"):
         assert glossary.lookup([acronym]) is not None, acronym
     for a, b in [("front door", "contact and referral team"), ("looked after", "children in care"),
                  ("care leavers", "care experienced"),
                  ("missing episodes", "missing from home"),
-                 ("return home interviews", "return interview")]:
+                 ("return home interviews", "return interview"),
+                 ("EDT", "out-of-hours service"), ("LSCP", "safeguarding children board"),
+                 ("children missing from education", "CME"), ("ePEP", "personal education plan")]:
         assert glossary.lookup(a.split()) is glossary.lookup(b.split()), (a, b)
 
 
