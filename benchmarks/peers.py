@@ -22,7 +22,7 @@ import re
 import sqlite3
 import tempfile
 
-FILTERED = ("authority", "section", "grade", "year", "report_type")
+FILTERED = ("authority", "region", "section", "grade", "year", "report_type")
 
 
 def query_parts(text: str) -> list[str]:
