@@ -4,10 +4,11 @@
     benchmarks/.venv-relevance/bin/python benchmarks/relevance.py --scale-index IDX510
         [--set NAME QUERIES_DIR INDEX]... [--verbose] [--unjudged] [--ablations]
 
-Sets: `../shared/eval` (20 queries) over the index of the bundled corpus (`index/`) and
-`../shared/eval-scale` (16 queries) over an index of the 510 PDFs (`--scale-index`); `--set`
+Sets: `../shared/eval` (20 queries) over the index of the bundled corpus (`index/`), and over an
+index of the 510 PDFs (`--scale-index`) `../shared/eval-scale` (16 queries) and the project's
+held-out `benchmarks/heldout/own-scale` (16 queries, see benchmarks/heldout/README.md); `--set`
 adds any other folder of the same format (queries.tsv, qrels.tsv, paragraphs.jsonl) with the
-index of its corpus, such as a held-out set. Each system ranks the paragraphs of that set's
+index of its corpus. Each system ranks the paragraphs of that set's
 index (benchmarks/peers.py: Tantivy's stock BM25 and SQLite FTS5, words OR-ed and AND-ed), and
 is judged exactly as ../shared/eval/evaluate.py judges (its functions are imported; filters are
 resolved the same way). Results outside the judged pool count as not relevant; the `unjudged`
@@ -39,6 +40,7 @@ from peers import peers  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 ADDED = ROOT / "benchmarks" / "judgments"
+HELDOUT = ROOT / "benchmarks" / "heldout"
 
 # (label, constant of indexer/engine/ranking.py, value): one part of the ranking switched off
 ABLATIONS = [
@@ -175,7 +177,8 @@ def main() -> None:
     ap.add_argument("--index", type=Path, default=ROOT / "index",
                     help="index of the bundled corpus, for ../shared/eval")
     ap.add_argument("--scale-index", type=Path,
-                    help="index of ../shared/ofsted-pdfs, for ../shared/eval-scale")
+                    help="index of ../shared/ofsted-pdfs, for ../shared/eval-scale and "
+                         "benchmarks/heldout/own-scale")
     ap.add_argument("--set", nargs=3, action="append", default=[],
                     metavar=("NAME", "QUERIES_DIR", "INDEX"), help="another judged set")
     ap.add_argument("--k", type=int, default=10)
@@ -189,8 +192,9 @@ def main() -> None:
     sets = [("eval", SHARED / "eval", a.index)]
     if a.scale_index:
         sets.append(("eval-scale", SHARED / "eval-scale", a.scale_index))
+        sets.append(("own-scale", HELDOUT / "own-scale", a.scale_index))
     else:
-        print("(no --scale-index: ../shared/eval-scale is left out)")
+        print("(no --scale-index: ../shared/eval-scale and own-scale are left out)")
     sets += [(name, Path(q), Path(i)) for name, q, i in a.set]
     for name, qdir, index in sets:
         judge_set(ev, name, qdir, index, a)
