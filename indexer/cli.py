@@ -213,7 +213,8 @@ def judgements(index_dir: Path, as_csv: bool, as_json: bool, latest: bool, regio
 @click.option("--section", multiple=True, metavar="S", help="Only this section (repeatable).")
 @click.option("--grade", multiple=True, metavar="G", help="Only paragraphs under this grade (repeatable).")
 @click.option("--year", multiple=True, metavar="Y", help="Only reports of this year (repeatable).")
-@click.option("--report-type", multiple=True, metavar="T", help="Only this report type (repeatable).")
+@click.option("--report-type", "--report_type", "report_type", multiple=True, metavar="T",
+              help="Only this report type (repeatable; also spelt as the JSON's facet name).")
 @click.option("--from", "date_from", metavar="DATE", help="Reports dated on or after DATE (YYYY[-MM[-DD]]).")
 @click.option("--to", "date_to", metavar="DATE", help="Reports dated on or before DATE (YYYY[-MM[-DD]]).")
 @click.option("--sort", type=click.Choice(SORTS, case_sensitive=False), default="relevance",

@@ -168,8 +168,8 @@ def search_page():
 def years_picture(result: dict) -> dict:
     """Matching paragraphs per year (the year facet's counts, every year between the first and
     the last), drawn as bars with their numbers."""
-    counts = {r["value"]: r["count"] for r in result["facets"].get("year", [])
-              if isinstance(r["value"], int) and r["count"]}
+    counts = {int(r["value"]): r["count"] for r in result["facets"].get("year", [])
+              if str(r["value"]).isdigit() and r["count"]}
     if not counts:
         return {"counts": [], "svg": None}
     years = [(y, counts.get(y, 0)) for y in range(min(counts), max(counts) + 1)]

@@ -218,10 +218,11 @@ class DocTable:
                    selected: dict[str, set[str]]) -> dict[str, list[dict]]:
         """The search JSON's `facets`: per facet, {"value", "count", "selected"} rows, most
         frequent first (years newest first); a selected value with no matches is listed with
-        count 0 so the selection stays visible. Year values are numbers."""
+        count 0 so the selection stays visible. Every value is a string, years too: it is what
+        a client passes back as that facet's filter."""
         out = {}
         for f in self.facets:
-            rows = [{"value": _facet_value(f, v), "count": c} for v, c in counts[f].items()]
+            rows = [{"value": v, "count": c} for v, c in counts[f].items()]
             if f == "year":
                 rows.sort(key=lambda r: str(r["value"]), reverse=True)
             else:
@@ -239,9 +240,5 @@ class DocTable:
         """A selected value as the index spells it (as typed when the index has no such)."""
         for v in self.distinct.get(facet, []):
             if v.lower() == lowered:
-                return _facet_value(facet, v)
+                return v
         return lowered
-
-
-def _facet_value(facet: str, value: str):
-    return int(value) if facet == "year" and value.isdigit() else value

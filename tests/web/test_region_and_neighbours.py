@@ -78,7 +78,7 @@ def test_the_command_line_takes_region_and_neighbours(seed_index):
 
 def test_the_results_page_draws_paragraphs_per_year_with_the_numbers(seed_client):
     result = api(seed_client, "q=adoption")
-    counts = {r["value"]: r["count"] for r in result["facets"]["year"]}
+    counts = {int(r["value"]): r["count"] for r in result["facets"]["year"]}
     page = seed_client.get("/search?q=adoption").get_data(as_text=True)
     bars = {int(y): int(n) for y, n in re.findall(
         r'class="chart__bar" data-year="(\d+)" data-count="(\d+)"', page)}
