@@ -45,6 +45,7 @@ HELDOUT = ROOT / "benchmarks" / "heldout"
 # (label, constant of indexer/engine/ranking.py, value): one part of the ranking switched off
 ABLATIONS = [
     ("no shape prior", "SHAPE_PRIOR", {}),
+    ("no section prior", "SECTION_PRIOR", {}),
     ("no word tiers", "WORD_BONUS", 0.0),
     ("no heading", "HEADING_WEIGHT", 0.0),
     ("no proximity", "PROXIMITY_WEIGHT", 0.0),

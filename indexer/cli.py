@@ -285,8 +285,10 @@ def explain_lines(parts: dict | None) -> list[str]:
     """A result's `explain` as lines: the score, then each part's share."""
     if not parts:
         return []
+    section = parts.get("section_weight", 1.0)
     lines = [f"  score {parts['score']:g} = {parts['sum']:g} x {parts['shape_weight']:g} "
-             f"({parts['shape']} paragraph)"]
+             f"({parts['shape']} paragraph)"
+             + (f" x {section:g} (its section)" if section != 1.0 else "")]
     lines += [f"    {p['score']:12.4f}  {p['what']}" for p in parts["parts"]]
     return lines
 

@@ -17,7 +17,7 @@ from .engine.highlight import Highlight
 from .ingest.authorities import lookup
 from .model import FACETS
 from .query.glossary import Glossary, default_glossary
-from .query.language import Group, Phrase, Word, parse, walk
+from .query.language import Group, Phrase, Word, parse, walk, without_question_words
 
 SORTS = ("relevance", "newest", "oldest")
 FEW_RESULTS = 5           # below this many matches, "did you mean" is worked out
@@ -80,7 +80,7 @@ def _search(engine: Engine, params: SearchParams, glossary: Glossary | None, sni
               if neighbours else None)
 
     parsed = parse(params.q or "")
-    tree, expansions = (glossary or default_glossary()).expand(parsed.tree)
+    tree, expansions = _expanded(parsed.tree, glossary)
     out = engine.search(tree, filters, date_from=date_from, date_to=date_to, sort=sort,
                         page=page, limit=limit, snippet_chars=300 if snippets else None,
                         deadline=params.deadline, explain=params.explain, within=within)
@@ -132,8 +132,15 @@ def neighbour_groups(names: list[str] | None) -> list[dict]:
 def highlighter(engine: Engine, text: str, glossary: Glossary | None = None) -> Highlight:
     """What a search for `text` marks (its stems, phrases, wildcards and the glossary's other
     names), without searching: the report page marks every paragraph with it."""
-    tree, _ = (glossary or default_glossary()).expand(parse(text or "").tree)
+    tree, _ = _expanded(parse(text or "").tree, glossary)
     return engine.highlighter(tree)
+
+
+def _expanded(tree: Group, glossary: Glossary | None = None) -> tuple[Group, list[dict]]:
+    """What is searched for a parsed query: the glossary's other names added (first, so that a
+    term such as "children who go missing" is read whole), then a question's words dropped."""
+    tree, expansions = (glossary or default_glossary()).expand(tree)
+    return without_question_words(tree), expansions
 
 
 def _checked_paging(params: SearchParams, max_limit: int = MAX_LIMIT) -> tuple[int, int, str]:
@@ -184,5 +191,5 @@ def _did_you_mean(engine: Engine, text: str, tree: Group, total: int,
         suggestion = re.sub(rf"(?<!\w){re.escape(wrong)}(?!\w)", right, suggestion)
     if suggestion == text:
         return None
-    fixed_tree, _ = default_glossary().expand(parse(suggestion).tree)
+    fixed_tree, _ = _expanded(parse(suggestion).tree)
     return suggestion if engine.count(fixed_tree, deadline) > total else None

@@ -108,18 +108,38 @@ class DocTable:
         self.distinct = {f: [v for v in self.columns[f].names if v] for f in facets}
         self._orders: dict = {}  # sort orders, worked out on first use
 
-    def weighted(self, scores: dict[int, float], weights: dict[str, float],
-                 column: str = "shape") -> dict[int, float]:
-        """Each document's score times the weight of its value in `column` (1 for a value not
-        in `weights`, or when the index has no such column)."""
-        col = self.columns.get(column)
-        if col is None:
+    def weighted(self, scores: dict[int, float],
+                 priors: dict[str, dict[str, float]]) -> dict[int, float]:
+        """Each document's score times its prior (`prior`)."""
+        prior = self.prior(priors)
+        if prior is None:
             return scores
-        factors = [weights.get(name, 1.0) for name in col.names]
-        if all(f == 1.0 for f in factors):
-            return scores
-        codes = col.codes
-        return {d: v * factors[codes[d]] for d, v in scores.items()}
+        return {d: v * float(prior[d]) for d, v in scores.items()}
+
+    def prior(self, priors: dict[str, dict[str, float]]) -> np.ndarray | None:
+        """Per document, the product of the weights of its values in each column of `priors`
+        (column -> value -> weight; 1 for a value not listed or a column the index lacks), as
+        an array; None when every weight is 1."""
+        out = None
+        for column, weights in priors.items():
+            col = self.columns.get(column)
+            if col is None:
+                continue
+            factors = [weights.get(name, 1.0) for name in col.names]
+            if all(f == 1.0 for f in factors):
+                continue
+            codes = np.frombuffer(col.codes, dtype=np.uint32)
+            each = np.asarray(factors, dtype=np.float64)[codes]
+            out = each if out is None else out * each
+        return out
+
+    def weights_of(self, d: int, priors: dict[str, dict[str, float]]) -> dict[str, float]:
+        """One document's weight from each column of `priors` (explain's shape_weight, ...)."""
+        out = {}
+        for column, weights in priors.items():
+            col = self.columns.get(column)
+            out[column] = weights.get(col.names[col.codes[d]], 1.0) if col is not None else 1.0
+        return out
 
     def select(self, matched: Iterable[int], selected: dict[str, set[str]],
                date_from: str | None, date_to: str | None,

@@ -4,8 +4,8 @@ The compiled query is walked node by node, as the executor scores it (sums, maxi
 the Score nodes' `scale` and `add`), down to its leaves: the BM25F score of a word in the text or
 the heading, a phrase, a proximity pair, a word-tier bonus, a word in the opening sentence. Each leaf's share of one paragraph's
 score is its own score times the factors above it; the shares add up to the compiled query's
-score, and that times the shape prior (ranking.SHAPE_PRIOR, applied in searching._match) is the
-result's score.
+score, and that times the prior (ranking.SHAPE_PRIOR and SECTION_PRIOR, applied in
+searching._match) is the result's score.
 """
 from __future__ import annotations
 
@@ -15,9 +15,10 @@ from .queries import ExpandedWildcard, FixedAndNot, MaxOf, Score
 
 
 def explain(run: Executor, compiled, docnums: list[int], shapes: dict[int, str],
-            weights: dict[str, float]) -> dict[int, dict]:
-    """{docnum: {"score", "shape", "shape_weight", "sum", "parts": [{"what", "score"}]}} for
-    the documents `docnums` (matches of `compiled`)."""
+            weights: dict[int, dict[str, float]]) -> dict[int, dict]:
+    """{docnum: {"score", "shape", "shape_weight", "section_weight", "sum", "parts": [{"what",
+    "score"}]}} for the documents `docnums` (matches of `compiled`); `weights` holds each
+    one's weight per prior column (ranking.priors)."""
     walker = _Walker(run)
     out = {}
     for d in docnums:
@@ -25,10 +26,11 @@ def explain(run: Executor, compiled, docnums: list[int], shapes: dict[int, str],
         for what, value in walker.parts(compiled, d, 1.0):
             merged[what] = merged.get(what, 0.0) + value
         total = sum(merged.values())
-        shape = shapes.get(d) or "narrative"
-        weight = weights.get(shape, 1.0)
-        out[d] = {"score": round(total * weight, 4), "shape": shape, "shape_weight": weight,
-                  "sum": round(total, 4),
+        mine = weights.get(d, {})
+        shape_w, section_w = mine.get("shape", 1.0), mine.get("section", 1.0)
+        out[d] = {"score": round(total * shape_w * section_w, 4),
+                  "shape": shapes.get(d) or "narrative", "shape_weight": shape_w,
+                  "section_weight": section_w, "sum": round(total, 4),
                   "parts": [{"what": w, "score": round(v, 4)} for w, v in
                             sorted(merged.items(), key=lambda item: -item[1])]}
     return out

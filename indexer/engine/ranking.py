@@ -3,7 +3,7 @@ at search time, so changing one needs no rebuild (it is not part of the index fo
 
 A paragraph's score is
 
-    SHAPE_PRIOR[its shape] x (word tiers + BM25F + proximity + opening)
+    SHAPE_PRIOR[its shape] x SECTION_PRIOR[its section] x (word tiers + BM25F + proximity + opening)
 
 Each word the user typed is a "slot" weighted by its rarity (idf, relative to the query's rarest
 word); a paragraph gets WORD_BONUS x weight for every slot it matches, on top of its BM25F
@@ -42,3 +42,17 @@ MAX_WILDCARD_TERMS = 300  # words one wildcard may expand to; "co*" matches thou
 # to improve" point) names a topic more than it discusses it; a statistic about the area, a
 # label and its value or a line about the inspection itself mentions the words in passing.
 SHAPE_PRIOR = {"narrative": 1.0, "item": 0.9, "context": 0.5, "footnote": 0.5}
+
+# Where a paragraph is weighs it too, by the same multiplier: a recommendation ("Ensure that
+# ...": What needs to improve, areas for improvement, next steps; ingest/sections.py) names a
+# topic to put right; the findings say what practice is like. Between paragraphs matching
+# alike, the finding comes first. Chosen by leave-one-query-out cross-validation over the 52
+# judged queries of eval, eval-scale and own-scale (benchmarks/section_study.py: 0.92-0.96 in
+# every fold; 0.94 the best over all 52): benchmarks/README.md, "The section prior".
+SECTION_PRIOR = {"What needs to improve": 0.94}
+
+
+def priors() -> dict[str, dict[str, float]]:
+    """Each column of the document table that weighs a paragraph's score, with its weights
+    (a value not listed weighs 1). Read at search time, so changing one needs no rebuild."""
+    return {"shape": SHAPE_PRIOR, "section": SECTION_PRIOR}

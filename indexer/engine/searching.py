@@ -4,7 +4,7 @@ query tree, filters) and get plain dicts back; nothing outside indexer/engine/ s
 A search runs in stages: compile the query (compiler.py) -> its exact match set, the top-level
 required and excluded items applied (dense.py) -> facet filters, dates and counts as bitmaps
 (doctable.py) -> the page, in the order asked for, scoring exactly only what can reach it
-(dense.py), every score weighed by its paragraph's shape (ranking.SHAPE_PRIOR) -> stored fields
+(dense.py), every score weighed by its paragraph's shape and section (ranking.priors) -> stored fields
 and snippets (highlight.py), and each score's parts when asked (explain.py). Whoosh's own top-N
 collection is not used: in 2.7.4 it loses matches when it prunes a matcher tree holding
 phrases, and its Require matcher collects documents outside the filter
@@ -115,20 +115,13 @@ class Engine:
                              clock.Ticker(deadline), self._prior())
 
     def _prior(self):
-        """ranking.SHAPE_PRIOR per document number, as a numpy array (None when every weight is
-        1 or the index has no shapes). Read at search time, so the weights need no rebuild."""
-        shape = self.table.columns.get("shape")
-        if shape is None:
-            return None
-        factors = tuple(ranking.SHAPE_PRIOR.get(name, 1.0) for name in shape.names)
-        if all(f == 1.0 for f in factors):
-            return None
-        prior = self._priors.get(factors)
-        if prior is None:
-            import numpy as np
-            codes = np.frombuffer(shape.codes, dtype=np.uint32)
-            prior = self._priors[factors] = np.asarray(factors, dtype=np.float64)[codes]
-        return prior
+        """The prior (ranking.priors: shape and section weights) per document number, as a
+        numpy array (None when every weight is 1). Read at search time: no rebuild."""
+        priors = ranking.priors()
+        key = tuple((c, tuple(sorted(w.items()))) for c, w in priors.items())
+        if key not in self._priors:
+            self._priors[key] = self.table.prior(priors)
+        return self._priors[key]
 
     def _executor(self, deadline: Optional[float] = None) -> Executor:
         return Executor(self._searcher(), self.table, self.lengths, self.lock, deadline)
@@ -211,9 +204,10 @@ class Engine:
         """Every document the query matches, as a bitmap, and a way to its page: pruned, or
         (exhaustive, reference, a query with a negative constant) every match scored.
 
-        THE SHAPE PRIOR is applied to every score, in every path alike: each match's score is
-        multiplied by ranking.SHAPE_PRIOR of its paragraph's shape (a column; ingest/shape.py),
-        a number in (0, 1]; the pruned search folds it into its bounds (_prior, dense.py)."""
+        THE PRIOR is applied to every score, in every path alike: each match's score is
+        multiplied by ranking.SHAPE_PRIOR of its paragraph's shape (a column; ingest/shape.py)
+        and ranking.SECTION_PRIOR of its section, each in (0, 1]; the pruned search folds it
+        into its bounds (_prior, dense.py)."""
         if not self.exhaustive:
             try:
                 return _Pruned(self, compiler, compiled, self._dense(deadline))
@@ -227,7 +221,7 @@ class Engine:
                 scores = whoosh_scores(self._searcher(), compiled, deadline)
         else:
             scores = run.run(compiled)
-        scores = self.table.weighted(scores, ranking.SHAPE_PRIOR)
+        scores = self.table.weighted(scores, ranking.priors())
         return _Scored(self, _constrained(run, compiler, set(scores)), scores)
 
     def date_rank(self, sort: str):
@@ -265,8 +259,9 @@ class Engine:
     def _explain(self, compiled, docnums: list[int], deadline: float | None) -> dict[int, dict]:
         shape = self.table.columns.get("shape")
         shapes = {d: shape.names[shape.codes[d]] for d in docnums} if shape else {}
-        return explain_scores(self._executor(deadline), compiled, docnums, shapes,
-                              ranking.SHAPE_PRIOR)
+        priors = ranking.priors()
+        weights = {d: self.table.weights_of(d, priors) for d in docnums}
+        return explain_scores(self._executor(deadline), compiled, docnums, shapes, weights)
 
     def count(self, tree: Group, deadline: float | None = None) -> int:
         """How many paragraphs a query matches, without filters (for "did you mean")."""

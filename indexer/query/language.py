@@ -367,6 +367,37 @@ def parse(text: str) -> ParsedQuery:
     return ParsedQuery(tree, notices)
 
 
+# The words of a question typed into the search box ("how are young carers identified and
+# supported", "do children in care move often") that name no topic. They are not the index's
+# stop words: inspectors write "how well" and "they" in findings, so paragraphs keep them, but a
+# question's "how" would be its rarest word and so its point. "well", "often", "many", "much",
+# "far" and "long" are question words only straight after "how".
+QUESTION_WORDS = frozenset("""
+    how what why where which who whom whose whether do does did doing they them their theirs
+    there these those its our ours i me my he she his her him been was were has had
+    would should could shall might must than so
+""".split())
+AFTER_HOW = frozenset("well often many much far long".split())
+
+
+def without_question_words(tree: Group) -> Group:
+    """The top-level group without the words of a question (QUESTION_WORDS), unless nothing
+    else would be left. Only words typed loose: a quoted phrase, a required or excluded word and
+    anything in brackets or an OR are searched as typed."""
+    items, previous, dropped = [], None, False
+    for item in tree.items:
+        word = item.text.lower() if isinstance(item, Word) else None
+        if word in QUESTION_WORDS or (word in AFTER_HOW and previous == "how"):
+            dropped = True
+        else:
+            items.append(item)
+        previous = word
+    if not dropped or not any(isinstance(i, (Word, Phrase, Wildcard, Concept, Or, And,
+                                             Required, Group)) for i in items):
+        return tree
+    return Group(tuple(items))
+
+
 def _has_fields(node: Node) -> bool:
     return any(isinstance(n, FieldTerm) for n in walk(node))
 

@@ -21,9 +21,11 @@ def test_the_parts_add_up_to_each_score(seed_reader, q):
     for r in results:
         parts = r["explain"]
         assert sum(p["score"] for p in parts["parts"]) == pytest.approx(parts["sum"], abs=1e-3)
-        assert parts["sum"] * parts["shape_weight"] == pytest.approx(r["score"], rel=1e-6, abs=1e-3)
+        assert parts["sum"] * parts["shape_weight"] * parts["section_weight"] == \
+            pytest.approx(r["score"], rel=1e-6, abs=1e-3)
         assert parts["shape"] == r["shape"]
         assert parts["shape_weight"] == ranking.SHAPE_PRIOR.get(r["shape"], 1.0)
+        assert parts["section_weight"] == ranking.SECTION_PRIOR.get(r["section"], 1.0)
 
 
 def test_a_context_bullet_shows_its_shape_weight_and_its_word_tiers(seed_reader):

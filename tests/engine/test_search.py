@@ -15,6 +15,7 @@ from indexer.cli import cli
 from indexer.engine import Engine
 from indexer.model import Paragraph, Report
 from indexer.search import SearchError, SearchParams, search
+from indexer import search as search_module
 
 
 def para(text, position, section, grade=None, heading=None):
@@ -96,6 +97,16 @@ def test_an_acronym_finds_reports_that_only_spell_it_out(seed_reader):
     spelled = [r for r in result["results"] if "EDT" not in r["text"]]
     assert any("emergency duty team" in r["text"].lower() for r in spelled)
     assert len({r["report_id"] for r in result["results"]}) >= 2
+
+
+def test_a_question_is_searched_for_its_topic_not_its_question_words(seed_reader, monkeypatch):
+    # "how" is rarer in the reports than "carers": as a word searched it would be the point
+    question = "how are young carers supported"
+    first = run(seed_reader.engine, question, limit=1)["results"][0]
+    assert "young carer" in first["text"].lower()
+    monkeypatch.setattr(search_module, "without_question_words", lambda tree: tree)
+    first = run(seed_reader.engine, question, limit=1)["results"][0]
+    assert "young carer" not in first["text"].lower()
 
 
 def test_typing_words_twice_finds_and_ranks_as_typing_them_once(seed_reader):

@@ -4,7 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indexer.query.language import (MAX_CLAUSES, MAX_QUERY_CHARS, And, FieldTerm, Group, Not, Or, Phrase,
-                           Required, Wildcard, Word, parse, to_text)
+                           Required, Wildcard, Word, parse, to_text, without_question_words)
 
 
 def items(text):
@@ -168,3 +168,31 @@ def test_parse_never_raises_and_its_reading_parses_again(text):
 @given(st.text(max_size=300))
 def test_parse_never_raises_on_any_text(text):
     parse(text)
+
+
+# --- a question typed into the box ------------------------------------------------------------
+
+def words_left(text):
+    return [i.text for i in without_question_words(parse(text).tree).items]
+
+
+def test_a_questions_words_are_not_searched():
+    assert words_left("how are young carers identified and supported") == \
+        ["are", "young", "carers", "identified", "and", "supported"]  # the index drops are/and
+    assert words_left("How well do they support care leavers?") == ["support", "care", "leavers"]
+    assert words_left("what happens when children go missing") == \
+        ["happens", "when", "children", "go", "missing"]
+
+
+def test_well_and_often_are_question_words_only_after_how():
+    assert words_left("how often are children visited") == ["are", "children", "visited"]
+    assert words_left("children often well supported") == ["children", "often", "well",
+                                                            "supported"]
+
+
+def test_a_question_word_typed_on_purpose_is_searched():
+    assert words_left("how") == ["how"]                      # nothing else would be left
+    assert words_left("how they") == ["how", "they"]
+    assert words_left('"how well" supervision') == ["how well", "supervision"]  # quoted
+    for typed in ("+how supervision", "-how supervision", "(how OR what) supervision"):
+        assert without_question_words(parse(typed).tree) == parse(typed).tree, typed
