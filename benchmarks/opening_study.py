@@ -20,7 +20,6 @@ Results of the re-ordered list that are outside both pools count as not relevant
 """
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 from pathlib import Path
@@ -34,10 +33,8 @@ from indexer.engine.analysis import stemmed_words  # noqa: E402
 from indexer.engine.compiler import Compiler  # noqa: E402
 from indexer.engine.queries import Score  # noqa: E402
 from indexer.query.glossary import default_glossary  # noqa: E402
-from indexer.query.language import parse  # noqa: E402
-from indexer.search import SearchParams, search  # noqa: E402
-from indexer.store import IndexReader  # noqa: E402
-from relevance import SHARED, added_judgments, load_evaluator, resolve  # noqa: E402
+from indexer.query.language import parse, without_question_words  # noqa: E402
+from relevance import SHARED, load_evaluator, ranked_queries, study_arguments  # noqa: E402
 
 GRID = [0.0, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3]
 OPENINGS = {"first sentence": None, "first 12 words": 12, "first 20 words": 20,
@@ -63,7 +60,7 @@ def word_bonuses(engine, text: str) -> dict[str, float]:
     saved, ranking.OPENING_WEIGHT = ranking.OPENING_WEIGHT, 1.0
     try:
         compiled = Compiler(engine.table, engine._searcher().reader()).compile(
-            default_glossary().expand(parse(text).tree)[0])
+            without_question_words(default_glossary().expand(parse(text).tree)[0]))
     finally:
         ranking.OPENING_WEIGHT = saved
     return {node.child.text: node.add for node in _nodes(compiled)
@@ -79,19 +76,14 @@ def _nodes(node):
 
 def collect(ev, name: str, qdir: Path, index: Path, depth: int) -> list[dict]:
     """Each query's top `depth` results with their scores and opening bonuses."""
-    queries, paras, qrels = ev.load(str(qdir))
-    added = added_judgments(ev, name, paras, qrels) or (paras, qrels)
-    engine = IndexReader(index).engine
     out = []
-    for qid, text, filters, _need in queries:
-        chosen = resolve(search(engine, SearchParams(q=text, limit=1))["facets"], filters)
-        results = search(engine, SearchParams(q=text, filters=chosen, limit=depth))["results"]
+    for _qid, text, results, official, added, engine in ranked_queries(ev, name, qdir, index,
+                                                                       depth):
         bonus = word_bonuses(engine, text)
         extra = {label: [sum(b for t, b in bonus.items() if t in opening(r["text"], words))
                          for r in results] for label, words in OPENINGS.items()}
         out.append({"set": name, "results": results, "extra": extra,
-                    "judged": {"official": (qrels[qid], paras),
-                               "+added": (added[1].get(qid, {}), added[0])}})
+                    "judged": {"official": official, "+added": added}})
     return out
 
 
@@ -106,11 +98,7 @@ def ndcg(ev, query: dict, label: str, c: float, which: str) -> float:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--index", type=Path, default=ROOT / "index")
-    ap.add_argument("--scale-index", type=Path, required=True)
-    ap.add_argument("--depth", type=int, default=50)
-    a = ap.parse_args()
+    a = study_arguments(__doc__)
     ev = load_evaluator(SHARED / "eval" / "evaluate.py")
     # The study starts from the ranking without the bonus it studies (ranking.OPENING_WEIGHT,
     # the value this study chose): c = 0 is that ranking, c = 0.025 today's.

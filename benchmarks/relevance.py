@@ -106,6 +106,28 @@ def added_judgments(ev, name: str, paras: dict, qrels: dict) -> tuple[dict, dict
     return paras, qrels
 
 
+def study_arguments(doc: str) -> argparse.Namespace:
+    """The studies' command line: the two indexes and how deep to re-order."""
+    ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    ap.add_argument("--index", type=Path, default=ROOT / "index")
+    ap.add_argument("--scale-index", type=Path, required=True)
+    ap.add_argument("--depth", type=int, default=50)
+    return ap.parse_args()
+
+
+def ranked_queries(ev, name: str, qdir: Path, index: Path, depth: int):
+    """For the studies: each query of a set as (qid, text, its top `depth` results as
+    ofsted-search ranks them now, (pool grades, paragraphs), (grades with the added ones,
+    paragraphs))."""
+    queries, paras, qrels = ev.load(str(qdir))
+    added = added_judgments(ev, name, paras, qrels) or (paras, qrels)
+    engine = IndexReader(index).engine
+    for qid, text, filters, _need in queries:
+        chosen = resolve(search(engine, SearchParams(q=text, limit=1))["facets"], filters)
+        results = search(engine, SearchParams(q=text, filters=chosen, limit=depth))["results"]
+        yield qid, text, results, (qrels[qid], paras), (added[1].get(qid, {}), added[0]), engine
+
+
 def project(engine, glossary=None):
     def run(text: str, filters: dict, k: int) -> list[dict]:
         return search(engine, SearchParams(q=text, filters=filters, limit=k),

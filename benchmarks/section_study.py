@@ -18,7 +18,6 @@ of benchmarks/judgments (`+added`), and the mean of each set at every f.
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -27,10 +26,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from indexer.engine import ranking  # noqa: E402
-from indexer.search import SearchParams, search  # noqa: E402
-from indexer.store import IndexReader  # noqa: E402
-from relevance import (HELDOUT, SHARED, added_judgments, load_evaluator, measure,  # noqa: E402
-                       resolve)
+from relevance import (HELDOUT, SHARED, load_evaluator, measure, ranked_queries,  # noqa: E402
+                       study_arguments)
 
 SECTION = "What needs to improve"
 GRID = [1.0, 0.98, 0.96, 0.94, 0.92, 0.9, 0.85, 0.8]
@@ -38,30 +35,21 @@ GRID = [1.0, 0.98, 0.96, 0.94, 0.92, 0.9, 0.85, 0.8]
 
 def study(ev, name: str, qdir: Path, index: Path, depth: int) -> list[tuple[str, dict]]:
     """Per query of one set: {f: (nDCG official, nDCG +added)}."""
-    queries, paras, qrels = ev.load(str(qdir))
-    added = added_judgments(ev, name, paras, qrels) or (paras, qrels)
-    engine = IndexReader(index).engine
     out = []
-    for qid, text, filters, _need in queries:
-        chosen = resolve(search(engine, SearchParams(q=text, limit=1))["facets"], filters)
-        results = search(engine, SearchParams(q=text, filters=chosen, limit=depth))["results"]
+    for _qid, _text, results, official, added, _engine in ranked_queries(ev, name, qdir, index,
+                                                                         depth):
         per = {}
         for f in GRID:
             scores = [r["score"] * (f if r.get("section") == SECTION else 1.0) for r in results]
             top = [results[i] for i in sorted(range(len(results)),
                                               key=lambda i: (-scores[i], i))[:10]]
-            per[f] = (measure(ev, top, qrels[qid], paras, 10)[0],
-                      measure(ev, top, added[1][qid], added[0], 10)[0])
+            per[f] = (measure(ev, top, *official, 10)[0], measure(ev, top, *added, 10)[0])
         out.append((name, per))
     return out
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--index", type=Path, default=ROOT / "index")
-    ap.add_argument("--scale-index", type=Path, required=True)
-    ap.add_argument("--depth", type=int, default=50)
-    a = ap.parse_args()
+    a = study_arguments(__doc__)
     ev = load_evaluator(SHARED / "eval" / "evaluate.py")
     ranking.SECTION_PRIOR = {}  # the study starts from the ranking without the prior it studies
     rows = (study(ev, "eval", SHARED / "eval", a.index, a.depth)

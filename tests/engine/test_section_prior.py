@@ -1,13 +1,9 @@
 """The section prior (ranking.SECTION_PRIOR, applied with the shape prior in
 searching.Engine._match): between a finding and a recommendation saying the same, the finding
-ranks first, on the seed index."""
-import pytest
-
-from indexer.engine import Engine, ranking
-from indexer.query.glossary import default_glossary
-from indexer.query.language import parse
+ranks first, on the seed index. (That the executor and Whoosh apply it alike:
+test_shape_prior.py.)"""
+from indexer.engine import ranking
 from indexer.search import SearchParams, search
-from indexer.store import current_generation
 
 FINDING = "More needs to be done to raise awareness amongst"        # a Summary finding
 RECOMMENDATION = "Undertake further work to raise awareness amongst"  # the report's own to-do
@@ -36,17 +32,3 @@ def test_without_the_prior_the_recommendation_would_win(seed_reader, monkeypatch
     monkeypatch.setattr(ranking, "SECTION_PRIOR", {})
     results = ranked(seed_reader)
     assert place(results, RECOMMENDATION) < place(results, FINDING)
-
-
-def test_the_section_prior_scales_scores_alike_for_the_executor_and_whoosh(seed_index):
-    tree, _ = default_glossary().expand(parse("private fostering").tree)
-    generation = current_generation(seed_index)
-    fast, reference = Engine(generation), Engine(generation, reference=True)
-    try:
-        a, b = (e.search(tree, limit=20)["results"] for e in (fast, reference))
-    finally:
-        fast.close()
-        reference.close()
-    assert [r["id"] for r in a] == [r["id"] for r in b]
-    assert [r["score"] for r in a] == pytest.approx([r["score"] for r in b])
-    assert "What needs to improve" in {r["section"] for r in a}
