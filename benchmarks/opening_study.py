@@ -33,7 +33,7 @@ from indexer.engine.analysis import stemmed_words  # noqa: E402
 from indexer.engine.compiler import Compiler  # noqa: E402
 from indexer.engine.queries import Score  # noqa: E402
 from indexer.query.glossary import default_glossary  # noqa: E402
-from indexer.query.language import parse, without_question_words  # noqa: E402
+from indexer.query.language import parse, without_filler_words  # noqa: E402
 from relevance import SHARED, load_evaluator, ranked_queries, study_arguments  # noqa: E402
 
 GRID = [0.0, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3]
@@ -60,7 +60,7 @@ def word_bonuses(engine, text: str) -> dict[str, float]:
     saved, ranking.OPENING_WEIGHT = ranking.OPENING_WEIGHT, 1.0
     try:
         compiled = Compiler(engine.table, engine._searcher().reader()).compile(
-            without_question_words(default_glossary().expand(parse(text).tree)[0]))
+            without_filler_words(default_glossary().expand(parse(text).tree)[0]))
     finally:
         ranking.OPENING_WEIGHT = saved
     return {node.child.text: node.add for node in _nodes(compiled)

@@ -17,7 +17,7 @@ from .engine.highlight import Highlight
 from .ingest.authorities import lookup
 from .model import FACETS
 from .query.glossary import Glossary, default_glossary
-from .query.language import Group, Phrase, Word, parse, walk, without_question_words
+from .query.language import Group, Phrase, Word, parse, walk, without_filler_words
 
 SORTS = ("relevance", "newest", "oldest")
 FEW_RESULTS = 5           # below this many matches, "did you mean" is worked out
@@ -138,9 +138,10 @@ def highlighter(engine: Engine, text: str, glossary: Glossary | None = None) -> 
 
 def _expanded(tree: Group, glossary: Glossary | None = None) -> tuple[Group, list[dict]]:
     """What is searched for a parsed query: the glossary's other names added (first, so that a
-    term such as "children who go missing" is read whole), then a question's words dropped."""
+    term such as "children who go missing" is read whole), then the words naming no topic
+    dropped (a question's "how", a preposition)."""
     tree, expansions = (glossary or default_glossary()).expand(tree)
-    return without_question_words(tree), expansions
+    return without_filler_words(tree), expansions
 
 
 def _checked_paging(params: SearchParams, max_limit: int = MAX_LIMIT) -> tuple[int, int, str]:

@@ -367,27 +367,33 @@ def parse(text: str) -> ParsedQuery:
     return ParsedQuery(tree, notices)
 
 
-# The words of a question typed into the search box ("how are young carers identified and
-# supported", "do children in care move often") that name no topic. They are not the index's
-# stop words: inspectors write "how well" and "they" in findings, so paragraphs keep them, but a
-# question's "how" would be its rarest word and so its point. "well", "often", "many", "much",
-# "far" and "long" are question words only straight after "how".
-QUESTION_WORDS = frozenset("""
+# The words of a sentence or question typed into the search box ("how are young carers identified
+# and supported", "are brothers and sisters placed together when they come into care") that
+# name no topic: question words, pronouns, auxiliaries, prepositions and quantifiers. They are
+# not the index's stop words (Whoosh's short list keeps them; inspectors write "how well",
+# "during the pandemic"), so paragraphs keep them, but searched, a question's "how" or "into"
+# would weigh as one of its rarest words, as if it were the point. "well", "often", "many",
+# "much", "far" and "long" are question words only straight after "how". A word of a glossary
+# term ("looked after children", "out of hours") is part of the term, not a filler.
+FILLER_WORDS = frozenset("""
     how what why where which who whom whose whether do does did doing they them their theirs
     there these those its our ours i me my he she his her him been was were has had
     would should could shall might must than so
+    about above across against along among around before behind below beneath beside between
+    beyond during into onto since through throughout toward towards until upon within without
+    also both each either every few more most other same such too very just only any all
 """.split())
 AFTER_HOW = frozenset("well often many much far long".split())
 
 
-def without_question_words(tree: Group) -> Group:
-    """The top-level group without the words of a question (QUESTION_WORDS), unless nothing
+def without_filler_words(tree: Group) -> Group:
+    """The top-level group without the words that name no topic (FILLER_WORDS), unless nothing
     else would be left. Only words typed loose: a quoted phrase, a required or excluded word and
     anything in brackets or an OR are searched as typed."""
     items, previous, dropped = [], None, False
     for item in tree.items:
         word = item.text.lower() if isinstance(item, Word) else None
-        if word in QUESTION_WORDS or (word in AFTER_HOW and previous == "how"):
+        if word in FILLER_WORDS or (word in AFTER_HOW and previous == "how"):
             dropped = True
         else:
             items.append(item)
