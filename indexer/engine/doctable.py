@@ -108,14 +108,6 @@ class DocTable:
         self.distinct = {f: [v for v in self.columns[f].names if v] for f in facets}
         self._orders: dict = {}  # sort orders, worked out on first use
 
-    def weighted(self, scores: dict[int, float],
-                 priors: dict[str, dict[str, float]]) -> dict[int, float]:
-        """Each document's score times its prior (`prior`)."""
-        prior = self.prior(priors)
-        if prior is None:
-            return scores
-        return {d: v * float(prior[d]) for d, v in scores.items()}
-
     def prior(self, priors: dict[str, dict[str, float]]) -> np.ndarray | None:
         """Per document, the product of the weights of its values in each column of `priors`
         (column -> value -> weight; 1 for a value not listed or a column the index lacks), as

@@ -221,7 +221,9 @@ class Engine:
                 scores = whoosh_scores(self._searcher(), compiled, deadline)
         else:
             scores = run.run(compiled)
-        scores = self.table.weighted(scores, ranking.priors())
+        prior = self._prior()  # the same cached array the pruned search bounds with
+        if prior is not None:
+            scores = {d: v * float(prior[d]) for d, v in scores.items()}
         return _Scored(self, _constrained(run, compiler, set(scores)), scores)
 
     def date_rank(self, sort: str):
