@@ -236,13 +236,13 @@ class DocTable:
         for f in self.facets:
             rows = [{"value": v, "count": c} for v, c in counts[f].items()]
             if f == "year":
-                rows.sort(key=lambda r: str(r["value"]), reverse=True)
+                rows.sort(key=lambda r: r["value"], reverse=True)
             else:
-                rows.sort(key=lambda r: (-r["count"], str(r["value"]).lower()))
+                rows.sort(key=lambda r: (-r["count"], r["value"].lower()))
             want = selected.get(f, set())
             for r in rows:
-                r["selected"] = str(r["value"]).lower() in want
-            shown = {str(r["value"]).lower() for r in rows}
+                r["selected"] = r["value"].lower() in want
+            shown = {r["value"].lower() for r in rows}
             for v in sorted(want - shown):
                 rows.append({"value": self._display(f, v), "count": 0, "selected": True})
             out[f] = rows

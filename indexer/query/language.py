@@ -398,8 +398,8 @@ def without_filler_words(tree: Group) -> Group:
         else:
             items.append(item)
         previous = word
-    if not dropped or not any(isinstance(i, (Word, Phrase, Wildcard, Concept, Or, And,
-                                             Required, Group)) for i in items):
+    # Filters and exclusions search nothing by themselves: left with only those, keep the words.
+    if not dropped or all(isinstance(i, (FieldTerm, Not)) for i in items):
         return tree
     return Group(tuple(items))
 
