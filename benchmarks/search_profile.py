@@ -2,7 +2,8 @@
 """Where a search's time goes, in one process on one core: every search of latency.py's query
 lists run through the search API with the engine as it serves (pruned: only paragraphs that can
 reach the page are scored) and, as the baseline in the same run, with the exhaustive executor
-(every match scored, as before issue 12); CPU time per search, the slowest of each list, and
+(every match scored, as before issue 12), and the pruned engine listing every copy of a repeated
+wording ("unfolded": the search before repeated wording was folded); CPU time per search, the slowest of each list, and
 the whole page (the same search through the web app's /search, template rendering included).
 "cold" is the pruned search with the decoded-postings cache emptied just before it (what a query
 of words no recent search used costs); the other columns are the fastest of `--repeat` runs.
@@ -77,7 +78,7 @@ def main() -> None:
     searches = {name: cases(name) for name in lists}
     for q, f in (c for name in lists for c in searches[name]):  # warm the report anchors too
         client.get(ours_url("", q, f))
-    names = ["cold"] + list(engines)
+    names = ["cold"] + list(engines) + ["unfolded"]
     everything = []
     differ = compared = 0  # whole search JSON, pruned against exhaustive
     for lname in lists:
@@ -90,6 +91,8 @@ def main() -> None:
             cold = cpu_ms(lambda: search(engines["pruned"], p), 1)
             times = [cold] + [cpu_ms(lambda e=e: search(e, p), a.repeat if n != "whoosh" else 1)
                      for n, e in engines.items()]
+            every = dataclasses.replace(p, fold=False)
+            times.append(cpu_ms(lambda: search(engines["pruned"], every), a.repeat))
             page = cpu_ms(lambda: client.get(ours_url("", q, f)), a.repeat)
             total = search(engines["pruned"], p)["total"]
             rows.append((q, f, times, page, total))
@@ -129,6 +132,10 @@ def _summary(lname: str, rows: list, names: list[str]) -> None:
         print(f"  {lname} ratio of totals cold / exhaustive: "
               f"{sum(r[2][0] for r in rows) / sum(r[2][j] for r in rows):.2f}")
         print(f"  {lname} ratio of totals pruned / exhaustive: "
+              f"{sum(r[2][k] for r in rows) / sum(r[2][j] for r in rows):.2f}")
+    if "unfolded" in names:
+        k, j = names.index("pruned"), names.index("unfolded")
+        print(f"  {lname} ratio of totals folded / unfolded (pruned): "
               f"{sum(r[2][k] for r in rows) / sum(r[2][j] for r in rows):.2f}")
 
 

@@ -225,8 +225,11 @@ def judgements(index_dir: Path, as_csv: bool, as_json: bool, latest: bool, regio
 @click.option("--json", "as_json", is_flag=True, help="Print the search JSON (see README).")
 @click.option("--explain", is_flag=True,
               help="Show how each result's score is made up (the JSON's `explain`).")
+@click.option("--every-copy", is_flag=True,
+              help="List every paragraph, also those repeating a listed one word for word "
+                   "(folded into it by default).")
 def search(index_dir, query, authority, region, neighbours, section, grade, year, report_type,
-           date_from, date_to, sort, page, limit, as_json, explain):
+           date_from, date_to, sort, page, limit, as_json, explain, every_copy):
     """Search the index: paragraphs matching QUERY, best first.
 
     QUERY understands words, "quoted phrases", OR, NOT or -word, +word, (brackets), wildcards
@@ -239,7 +242,7 @@ def search(index_dir, query, authority, region, neighbours, section, grade, year
         "authority": list(authority), "region": list(region), "section": list(section),
         "grade": list(grade), "year": list(year), "report_type": list(report_type)},
         date_from=date_from, date_to=date_to, sort=sort, page=page, limit=limit,
-        neighbours=list(neighbours), explain=explain)
+        neighbours=list(neighbours), explain=explain, fold=not every_copy)
     try:
         with _reading(index_dir):
             result = search_index(reader.engine, params)
@@ -268,7 +271,8 @@ def format_results(result: dict) -> list[str]:
     lines.append(f"{total} paragraph{'s' if total != 1 else ''} in {result['reports']} "
                  f"report{'s' if result['reports'] != 1 else ''}; "
                  + (f"showing {first}-{last}" if result["results"] else
-                    f"page {result['page']} is past the last page ({result['pages']})"))
+                    f"page {result['page']} is past the last page ({result['pages']})")
+                 + _folded_note(result["folded"]))
     for r in result["results"]:
         where = " | ".join(str(x) for x in (
             r["authority"], r["report_type"], r["date"], r["section"],
@@ -277,8 +281,29 @@ def format_results(result: dict) -> list[str]:
         text = html.unescape(re.sub(r"</?mark>", "*", r["snippet"]))
         lines += ["", where, textwrap.fill(text, width=100, initial_indent="  ",
                                             subsequent_indent="  ")]
+        lines += repeated_lines(r.get("repeated"))
         lines += explain_lines(r.get("explain"))
     return lines
+
+
+def _folded_note(n: int) -> str:
+    if not n:
+        return ""
+    return (f"; {n} more repeat{'s' if n == 1 else ''} a listed one word for word "
+            f"(--every-copy lists {'it' if n == 1 else 'them'})")
+
+
+def repeated_lines(repeated: dict | None) -> list[str]:
+    """Where else a result's words are printed word for word, as one wrapped line."""
+    if not repeated or not repeated["count"]:
+        return []
+    n = repeated["count"]
+    where = ", ".join(f"{p['authority'] or p['report_id']} {(p['date'] or '')[:4]}".strip()
+                      for p in repeated["paragraphs"])
+    more = n - len(repeated["paragraphs"])
+    return [textwrap.fill(f"The same words in {n} other paragraph{'s' if n != 1 else ''}: "
+                          f"{where}{f' and {more} more' if more else ''}", width=100,
+                          initial_indent="  ", subsequent_indent="    ")]
 
 
 def explain_lines(parts: dict | None) -> list[str]:

@@ -49,6 +49,7 @@ class SearchParams:
     explain: bool = False          # each result's score broken into its parts
     neighbours: list[str] = field(default_factory=list)  # authorities: each with its ten
                                                          # statistical neighbours (OR)
+    fold: bool = True              # a paragraph repeating a listed one word for word not listed
 
 
 def search(engine: Engine, params: SearchParams, glossary: Glossary | None = None, *,
@@ -83,7 +84,8 @@ def _search(engine: Engine, params: SearchParams, glossary: Glossary | None, sni
     tree, expansions = _expanded(parsed.tree, glossary)
     out = engine.search(tree, filters, date_from=date_from, date_to=date_to, sort=sort,
                         page=page, limit=limit, snippet_chars=300 if snippets else None,
-                        deadline=params.deadline, explain=params.explain, within=within)
+                        deadline=params.deadline, explain=params.explain, within=within,
+                        fold=params.fold)
     notices = parsed.notices + out["notices"]
     if not parsed.empty and not out["searched"]:
         notices.append("The query has only very common words (like \"the\" or \"of\"), "
@@ -98,9 +100,10 @@ def _search(engine: Engine, params: SearchParams, glossary: Glossary | None, sni
     return {
         "query": params.q or "",
         "total": out["total"],
+        "folded": out["folded"],
         "reports": out["reports"],
         "page": page,
-        "pages": math.ceil(out["total"] / limit) if out["total"] else 0,
+        "pages": math.ceil((out["total"] - out["folded"]) / limit),
         "limit": limit,
         "sort": sort,
         "filters": filters,

@@ -60,6 +60,12 @@ def group_results(results: list[dict]) -> list[dict]:
     return list(groups.values())
 
 
+def listed(result: dict) -> int:
+    """How many results the search lists: its matches less those folded into a listed one
+    because they repeat its words."""
+    return result["total"] - (result.get("folded") or 0)
+
+
 def page_count(total: int, limit: int = PAGE_SIZE) -> int:
     return max(1, math.ceil(total / limit))
 

@@ -56,6 +56,7 @@ class SearchState:
     sort: str = "relevance"
     page: int = 1
     neighbours: tuple[str, ...] = ()  # authorities, each searched with its statistical neighbours
+    every_copy: bool = False  # list paragraphs repeating a listed one word for word, not fold them
 
     # -- reading ----------------------------------------------------------------------------
     @classmethod
@@ -71,9 +72,13 @@ class SearchState:
         sort = args.get("sort", "relevance") or "relevance"
         if sort not in SORTS:
             raise BadSearch("Sort by most relevant, newest or oldest", "sort")
+        every_copy = args.get("every_copy", "0") or "0"
+        if every_copy not in ("0", "1"):
+            raise BadSearch("every_copy must be 0 or 1", "every_copy")
         state = cls(q=q, filters=filters, date_from=args.get("from", "").strip(),
                     date_to=args.get("to", "").strip(), sort=sort,
-                    page=parse_page(args.get("page")), neighbours=_neighbours(args))
+                    page=parse_page(args.get("page")), neighbours=_neighbours(args),
+                    every_copy=every_copy == "1")
         state.date_range()  # validate now, so a bad date is reported before searching
         return state
 
@@ -91,7 +96,8 @@ class SearchState:
                 filters[f] = filters.get(f, ()) + (v,)
         sort = args.get("sort", "relevance")
         return cls(q=q, filters=filters, sort=sort if sort in SORTS else "relevance",
-                   neighbours=_neighbours(args, strict=False))
+                   neighbours=_neighbours(args, strict=False),
+                   every_copy=args.get("every_copy") == "1")
 
     def date_range(self) -> tuple[str | None, str | None]:
         start = parse_date(self.date_from, end=False, field="from")
@@ -117,7 +123,7 @@ class SearchState:
         return SearchParams(q=self.q, filters={f: list(v) for f, v in self.filters.items()},
                             date_from=start, date_to=end, sort=self.sort,
                             page=page or self.page, limit=limit,
-                            neighbours=list(self.neighbours))
+                            neighbours=list(self.neighbours), fold=not self.every_copy)
 
     # -- writing ----------------------------------------------------------------------------
     def pairs(self) -> list[tuple[str, str]]:
@@ -131,6 +137,8 @@ class SearchState:
             out.append(("to", self.date_to))
         if self.sort != "relevance":
             out.append(("sort", self.sort))
+        if self.every_copy:
+            out.append(("every_copy", "1"))
         if self.page != 1:
             out.append(("page", str(self.page)))
         return out
@@ -167,6 +175,10 @@ class SearchState:
 
     def at_page(self, page: int) -> "SearchState":
         return replace(self, page=page)
+
+    def copies(self, every: bool) -> "SearchState":
+        """Every copy of a repeated wording listed (True), or each folded into its first."""
+        return replace(self, every_copy=every, page=1)
 
     def chips(self) -> list[dict]:
         """The selected filters as removable chips: label, value, the URL without it."""

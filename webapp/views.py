@@ -6,8 +6,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from flask import (Blueprint, Response, abort, current_app, g, jsonify, render_template, request,
-                   send_from_directory, stream_with_context, url_for)
+from flask import (Blueprint, Response, abort, current_app, g, jsonify, redirect,
+                   render_template, request, send_from_directory, stream_with_context, url_for)
 from markupsafe import Markup
 from werkzeug.exceptions import NotFound
 
@@ -47,12 +47,14 @@ def search_deadline() -> float | None:
 
 
 def search_state(state: SearchState, limit: int = PAGE_SIZE, page: int | None = None,
-                 explain: bool = False, **options) -> dict:
-    """The search JSON for `state` (with each score's parts when `explain`). A query the engine
-    cannot read, or one still running at the deadline, becomes a BadSearch (400) with the
-    search layer's message."""
-    params = replace(state.to_params(limit=limit, page=page), deadline=search_deadline(),
-                     explain=explain)
+                 explain: bool = False, every_copy: bool = False, **options) -> dict:
+    """The search JSON for `state` (with each score's parts when `explain`; with `every_copy`,
+    paragraphs repeating a listed one's words listed too, whatever the state says). A query the
+    engine cannot read, or one still running at the deadline, becomes a BadSearch (400) with
+    the search layer's message."""
+    params = state.to_params(limit=limit, page=page)
+    params = replace(params, deadline=search_deadline(), explain=explain,
+                     fold=params.fold and not every_copy)
     try:
         return search(index().engine, params, **options)
     except BadSearch:
@@ -62,7 +64,7 @@ def search_state(state: SearchState, limit: int = PAGE_SIZE, page: int | None = 
 
 
 def check_page(state: SearchState, result: dict, limit: int) -> None:
-    pages = present.page_count(result["total"], limit)
+    pages = present.page_count(present.listed(result), limit)
     if state.page > pages:
         raise NotFound(f"There is no page {state.page}: these results have "
                        f"{pages} page{'s' if pages != 1 else ''}.")
@@ -77,6 +79,15 @@ def paragraph_url(hit: dict, state: SearchState | None = None, external: bool = 
     base = url_for("search.report_page", report_id=hit["report_id"], _external=external)
     anchor = current_app.extensions["anchors"].of(index().engine, hit)
     return f"{base}{'?' + qs if qs else ''}#{anchor}"
+
+
+def copy_url(copy: dict, state: SearchState | None = None) -> str:
+    """Where a paragraph repeating a result's words is (`repeated` in the search JSON): through
+    a redirect, so its report's anchors are worked out only when the link is followed."""
+    qs = state.query_string() if state else ""
+    base = url_for("search.paragraph_at", report_id=copy["report_id"],
+                   position=copy["position"])
+    return f"{base}{'?' + qs if qs else ''}"
 
 
 def original_path(source: str | None) -> Path | None:
@@ -122,7 +133,7 @@ def cite(doc: dict) -> str:
 
 @bp.app_context_processor
 def helpers():
-    return {"paragraph_url": paragraph_url, "original_link": original_link,
+    return {"paragraph_url": paragraph_url, "copy_url": copy_url, "original_link": original_link,
             "long_date": present.long_date, "FACET_LABELS": FACET_LABELS}
 
 
@@ -155,8 +166,8 @@ def search_page():
         groups=present.group_results(result["results"]),
         panels=present.facet_panels(result["facets"], state,
                                     top_n=current_app.config["FACET_TOP_OPTIONS"]),
-        pagination=present.pagination(state, result["total"]),
-        pages=present.page_count(result["total"]),
+        pagination=present.pagination(state, present.listed(result)),
+        pages=present.page_count(present.listed(result)),
         reports=result["reports"],
         expansions=present.expansions(result),
         years=years_picture(result),
@@ -209,8 +220,9 @@ def search_csv():
     state = SearchState.from_args(request.args)
     hits, page = [], 1
     while len(hits) < CSV_MAX_ROWS:
+        # Every matching paragraph is a row: an export folds nothing.
         result = search_state(state, limit=CSV_BATCH, page=page, snippets=False,
-                            max_limit=CSV_MAX_ROWS)
+                              max_limit=CSV_MAX_ROWS, every_copy=True)
         hits += result["results"]
         if not result["results"] or len(hits) >= result["total"]:
             break
@@ -262,6 +274,20 @@ def report_page(report_id):
                            source_url=(url_for("search.source_file", source=report["source"])
                                        if source_available(report.get("source")) else None),
                            back_url=state.url() if state.active else None)
+
+
+@bp.route("/reports/<report_id>/paragraphs/<int:position>")
+def paragraph_at(report_id, position):
+    """A report's paragraph by its place in the report: sent on to the report page at its
+    anchor, with the search state (for the highlights) carried along."""
+    if index().reports.get(report_id) is None:
+        abort(404, "There is no report with this address. It may have been removed from the "
+                   "index when the reports were last rebuilt.")
+    try:
+        state = SearchState.from_args(request.args)
+    except BadSearch:
+        state = None
+    return redirect(paragraph_url({"report_id": report_id, "position": position}, state))
 
 
 @bp.route("/source/<path:source>")

@@ -18,6 +18,7 @@ Whoosh means replacing this package. Callers pass plain data in and get plain di
     clock.py      deadlines: no search holds a worker for long
     columns.py    per-document values read into a DocTable
     doctable.py   facets, filters, dates and counts as bitmaps (pure)
+    folding.py    repeated wording listed once, with where else it is (pure)
     snippets.py   the best passage of a paragraph, escaped and marked (pure)
     highlight.py  the one highlighter: what the search matched, in any text
     explain.py    a score broken into its parts (`--explain`, `explain=1`)

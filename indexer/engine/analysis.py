@@ -8,6 +8,7 @@ for wildcards and spelling suggestions.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import lru_cache
 
@@ -66,6 +67,15 @@ def opening_sentence(text: str) -> str:
     children receive a good service ..."), so its words say what the paragraph is about more
     than words further on, which are often examples or asides."""
     return SENTENCE_END.split(text.strip(), maxsplit=1)[0]
+
+
+def wording_key(text: str) -> str:
+    """What two paragraphs share when they say the same thing word for word: the text's words,
+    lower-cased, without punctuation or spacing, hashed (16 hex digits); "" for no words. The
+    framework's boilerplate ("An LSCB that is good coordinates the activity of ...") is printed in
+    every report of its kind, and a search folds the copies into one result (searching.py)."""
+    words = " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+    return hashlib.blake2b(words.encode(), digest_size=8).hexdigest() if words else ""
 
 
 def plain_analyzer():

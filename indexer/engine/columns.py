@@ -1,5 +1,5 @@
-"""Reading an open generation's per-document values (facets, report, date, shape, position) out of
-Whoosh's column store into a DocTable (engine/doctable.py)."""
+"""Reading an open generation's per-document values (facets, report, date, shape, position,
+wording) out of Whoosh's column store into a DocTable (engine/doctable.py)."""
 from __future__ import annotations
 
 from ..model import FACETS
@@ -10,7 +10,8 @@ def read_table(reader) -> DocTable:
     live = [d for d in range(reader.doc_count_all()) if not reader.is_deleted(d)]
     return DocTable(reader.doc_count_all(), live,
                     {name: _column(reader, name, "") for name in FACETS + ("report_id", "date", "shape")},
-                    _column(reader, "position", 0), FACETS)
+                    _column(reader, "position", 0), FACETS,
+                    wording=_column(reader, "wording", ""))
 
 
 def _column(reader, name, missing) -> list:

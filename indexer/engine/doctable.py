@@ -55,6 +55,24 @@ def date_key(date: str, sort: str) -> str:
     return date or ("9999" if sort == "oldest" else "")
 
 
+def wording_codes(keys: list[str]) -> np.ndarray | None:
+    """Per document, a number shared by the documents with the same wording key and by no other
+    (a document without one, "", gets a number of its own); None when no document has a key.
+    Only the numbers are kept: a bitmap per wording, as a Column holds, would be one per
+    paragraph."""
+    codes = np.empty(len(keys), dtype=np.int64)
+    seen: dict[str, int] = {}
+    for d, key in enumerate(keys):
+        codes[d] = seen.setdefault(key, len(seen)) if key else -1 - d
+    return codes if seen else None
+
+
+def shared_wording(codes: np.ndarray) -> np.ndarray:
+    """Per document, whether another document has its wording number."""
+    counts = np.bincount(codes[codes >= 0])
+    return (codes >= 0) & (counts[np.clip(codes, 0, None)] > 1)
+
+
 class Column:
     """One value per document: the distinct values (`names`, "" for none), a code per document
     into them, and each value's bitmap of the live documents holding it."""
@@ -96,7 +114,8 @@ class DocTable:
     document numbers are live (not deleted)."""
 
     def __init__(self, size: int, live: list[int], values: dict[str, list[str]],
-                 positions: list[int], facets: tuple[str, ...]):
+                 positions: list[int], facets: tuple[str, ...],
+                 wording: list[str] | None = None):
         self.size = size
         self.live = live
         self.live_set = frozenset(live)
@@ -106,6 +125,9 @@ class DocTable:
         self.dates = self.columns["date"]
         self.position = array("i", positions)
         self.distinct = {f: [v for v in self.columns[f].names if v] for f in facets}
+        self.wording = wording_codes(wording) if wording else None
+        self.shared_wording = (shared_wording(self.wording) if self.wording is not None
+                               else None)
         self._orders: dict = {}  # sort orders, worked out on first use
 
     def prior(self, priors: dict[str, dict[str, float]]) -> np.ndarray | None:

@@ -5,13 +5,15 @@ Facets, the report id, the date and the paragraph's shape are exact, sortable va
 counts, filters and the ranking's shape prior read their columns); the heading and text are
 analysed, the text with positions for phrases; `opening` holds the words of the text's first
 sentence (analysis.opening_sentence), only to say whether a word is there (not scored, no
-positions); `plain` holds the words as written; everything else is only stored, to be shown.
+positions); `plain` holds the words as written; `wording` (a column, not stored) says which
+paragraphs are word for word the same (analysis.wording_key); everything else is only stored, to
+be shown.
 """
 from __future__ import annotations
 
 from ..model import DOCUMENT_FIELDS, FACETS
 from ._whoosh import ID, NUMERIC, STORED, TEXT, Schema
-from .analysis import opening_sentence, plain_analyzer, stemming_analyzer
+from .analysis import opening_sentence, plain_analyzer, stemming_analyzer, wording_key
 
 # A heading word weighs this many times a text word. Whoosh multiplies the weight of each
 # posting by it as the index is written, so it is part of the format, not a ranking constant.
@@ -40,6 +42,7 @@ def make_schema() -> Schema:
     fields["plain"] = TEXT(analyzer=plain_analyzer(), phrase=False)
     fields["opening"] = TEXT(analyzer=stemming_analyzer(), phrase=False)
     fields["opening"].scorable = False  # presence only: no length norms to keep
+    fields["wording"] = ID(sortable=True)
     return Schema(**fields)
 
 
@@ -52,6 +55,9 @@ def index_fields(doc: dict) -> dict:
     # Words as written, for wildcards and spelling suggestions.
     fields["plain"] = " ".join(filter(None, (doc.get("heading"), doc.get("text"))))
     fields["opening"] = opening_sentence(doc.get("text") or "")
+    wording = wording_key(doc.get("text") or "")
+    if wording:
+        fields["wording"] = wording
     return fields
 
 

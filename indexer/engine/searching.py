@@ -4,8 +4,9 @@ query tree, filters) and get plain dicts back; nothing outside indexer/engine/ s
 A search runs in stages: compile the query (compiler.py) -> its exact match set, the top-level
 required and excluded items applied (dense.py) -> facet filters, dates and counts as bitmaps
 (doctable.py) -> the page, in the order asked for, scoring exactly only what can reach it
-(dense.py), every score weighed by its paragraph's shape and section (ranking.priors) -> stored fields
-and snippets (highlight.py), and each score's parts when asked (explain.py). Whoosh's own top-N
+(dense.py), every score weighed by its paragraph's shape and section (ranking.priors), a wording
+repeated word for word listed once (folding.py) -> stored fields and snippets (highlight.py), and
+each score's parts when asked (explain.py). Whoosh's own top-N
 collection is not used: in 2.7.4 it loses matches when it prunes a matcher tree holding
 phrases, and its Require matcher collects documents outside the filter
 (tests/engine/test_search.py guards both).
@@ -21,13 +22,13 @@ from typing import Iterable, Optional
 
 from ..model import FACETS
 from ..query.language import Group
-from . import clock, ranking
+from . import clock, folding, ranking
 from ._whoosh import index  # noqa: F401 (first: it silences Whoosh's import warnings)
 from whoosh.filedb.filestore import FileStorage  # not in _whoosh.py: that is part of the index format
 from .columns import read_table
 from .compiler import Compiler
 from .dense import DenseExecutor, Unprunable
-from .doctable import DocTable, bitmap, bitmap_of, mask_of, members
+from .doctable import DocTable, bitmap, bitmap_of, indices, mask_of, members
 from .executor import Executor, whoosh_scores
 from .explain import explain as explain_scores
 from .highlight import Highlight
@@ -35,6 +36,9 @@ from .postcache import PostingCache, open_stores
 from .poststore import FIELDS as STORED_FIELDS
 from .postings import Lengths
 from .schema import stored_document
+
+
+REPEATS_LISTED = 50  # a result lists at most this many of the matches repeating its words
 
 
 class Engine:
@@ -161,7 +165,7 @@ class Engine:
                sort: str = "relevance", page: int = 1, limit: int = 20,
                snippet_chars: int | None = 300, deadline: float | None = None,
                explain: bool = False,
-               within: dict[str, list[str]] | None = None) -> dict:
+               within: dict[str, list[str]] | None = None, fold: bool = True) -> dict:
         """Search with a parsed (and glossary-expanded) query tree.
 
         `filters` maps a facet to the values selected (OR within a facet, AND across facets,
@@ -171,8 +175,14 @@ class Engine:
         of a scored query carries its score broken into its parts (engine/explain.py). `within`
         restricts to facet values as a scope (every count respects it): the authorities of a
         neighbours filter.
+
+        With `fold`, a paragraph whose words repeat a better-placed match's word for word is
+        not listed (folding.py): the listed one's "repeated" gives the other matches with its
+        words ({"count", "paragraphs": report_id, authority, date, position}, newest first), and
+        "folded" how many matches are not listed. Counts and totals cover every match.
         """
         table = self.table
+        fold = fold and table.wording is not None
         compiler, compiled = self._compile(tree)
         searched = bool(compiler.scored or compiler.required or compiler.excluded)
         selected = {f: {str(v).strip().lower() for v in vals}
@@ -189,16 +199,52 @@ class Engine:
             clock.check(deadline)
             keep, counts, report_hits = table.select_bits(matches.bits, selected, date_from,
                                                           date_to, scope)
-            hits = (matches.page(keep, bool(selected or scope or date_from or date_to), sort,
-                                 start, limit) if start < keep.bit_count() else [])
+            hits = self._page(matches, keep, bool(selected or scope or date_from or date_to),
+                              sort, start, limit, fold)
         results = self._results(hits, report_hits, compiler.highlight, snippet_chars, deadline)
         parts = (self._explain(compiled, [d for d, _ in hits], deadline)
                  if explain and compiler.scored else {})
         for (docnum, _), result in zip(hits, results):
             result["explain"] = parts.get(docnum)
-        return {"total": keep.bit_count(), "reports": len(report_hits), "results": results,
-                "facets": table.facet_rows(counts, selected), "searched": searched,
-                "notices": compiler.notices}
+        folded = self._fold_notes(keep, hits, results) if fold else 0
+        return {"total": keep.bit_count(), "folded": folded, "reports": len(report_hits),
+                "results": results, "facets": table.facet_rows(counts, selected),
+                "searched": searched, "notices": compiler.notices}
+
+    def _page(self, matches, keep: int, filtered: bool, sort: str, start: int, limit: int,
+              fold: bool) -> list[tuple[int, float | None]]:
+        """The page's hits. Folded, the ranking is read from the top until the page is full of
+        distinct wordings: a page and a half at first, twice as far each time that is short."""
+        total = keep.bit_count()
+        if start >= total:
+            return []
+        if not fold:
+            return matches.page(keep, filtered, sort, start, limit)
+        want, n = start + limit, min(total, start + limit + (start + limit) // 2 + 10)
+        while True:
+            hits = folding.first_of_each_wording(matches.page(keep, filtered, sort, 0, n),
+                                                 self.table.wording, want)
+            if len(hits) >= want or n >= total:
+                return hits[start:]
+            n = min(total, 2 * n)
+
+    def _fold_notes(self, keep: int, hits: list, results: list[dict]) -> int:
+        """Give each result its "repeated" (the other matches with its words); returns how many
+        matches folding leaves unlisted."""
+        table = self.table
+        kept = indices(keep, table.size)
+        copies = folding.copies_of([d for d, _ in hits], kept, table.wording,
+                                   table.shared_wording)
+        authority, dates = table.columns["authority"], table.dates
+        for (docnum, _), result in zip(hits, results):
+            others = sorted(copies[docnum], key=lambda d: (dates.names[dates.codes[d]],
+                                                           -table.position[d]), reverse=True)
+            result["repeated"] = {"count": len(others), "paragraphs": [
+                {"report_id": table.reports.names[table.reports.codes[d]],
+                 "authority": authority.names[authority.codes[d]] or None,
+                 "date": dates.names[dates.codes[d]] or None,
+                 "position": table.position[d]} for d in others[:REPEATS_LISTED]]}
+        return int(kept.size) - folding.wordings(kept, table.wording, table.shared_wording)
 
     def _match(self, compiler: Compiler, compiled, deadline: float | None):
         """Every document the query matches, as a bitmap, and a way to its page: pruned, or
@@ -252,6 +298,7 @@ class Engine:
             doc = stored_document(fields)
             doc["score"] = round(score, 4) if score is not None else None
             doc["report_hits"] = report_hits.get(doc["report_id"], 0)
+            doc["repeated"] = None  # filled in when the search folds repeated wording
             # No snippet when none is wanted (a CSV export).
             doc["snippet"] = (highlight.snippet(doc["text"] or "", width=snippet_chars)
                               if snippet_chars else None)

@@ -300,13 +300,13 @@ def test_snippet_without_matches_is_escaped_text(small):
 
 # --- the JSON --------------------------------------------------------------------------------
 
-TOP_KEYS = {"query", "total", "reports", "page", "pages", "limit", "sort", "filters", "neighbours",
+TOP_KEYS = {"query", "total", "folded", "reports", "page", "pages", "limit", "sort", "filters", "neighbours",
             "date_from", "date_to", "results", "facets", "expansions", "suggestion", "notices"}
 RESULT_KEYS = {"id", "report_id", "source", "authority", "urn", "la_code", "gss_code", "region",
                "report_type", "inspection_start",
                "inspection_end", "published", "date", "year", "section", "heading", "grade",
                "para_number", "position", "page", "kind", "shape", "anchor", "url", "text",
-               "snippet", "score", "report_hits", "explain"}
+               "snippet", "score", "report_hits", "explain", "repeated"}
 
 
 def test_json_shape_is_stable(small):

@@ -153,12 +153,12 @@ def passes(p: dict, filters: dict, date_from, date_to, skip=None) -> bool:
 def test_facet_counts_totals_and_report_hits_match_a_plain_count(seed_reader, text, filters,
                                                                   date_from, date_to):
     eng = seed_reader.engine
-    everything = search(eng, SearchParams(q=text, limit=1000))["results"]
+    everything = search(eng, SearchParams(q=text, limit=1000, fold=False))["results"]
     if not text:
         everything = [p for rid in seed_reader.reports for p in eng.report_paragraphs(rid)]
     assert len(everything) < 1000
     result = search(eng, SearchParams(q=text, filters=filters, date_from=date_from,
-                                      date_to=date_to, limit=1000))
+                                      date_to=date_to, limit=1000, fold=False))
     kept = [p for p in everything if passes(p, filters, date_from, date_to)]
     assert result["total"] == len(kept)
     assert sorted(r["id"] for r in result["results"]) == sorted(p["id"] for p in kept)
