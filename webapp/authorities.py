@@ -244,10 +244,12 @@ def report_json(report_id):
         abort(404, "There is no report with this address.")
     docs = index().engine.report_paragraphs(report_id)
     anchors = unique_anchors(docs)
+    repeats = index().engine.repeats_in(report_id)
     paragraphs = []
     for d in docs:
         p = {f: d.get(f) for f in PARAGRAPH_FIELDS}
         p["anchor"] = anchors[d["position"]]
+        p["repeats"] = repeats.get(d["position"], 0)
         p["citation"] = cite(d)
         paragraphs.append(p)
     meta = {k: v for k, v in report.items() if k not in ("paragraphs", "notes")}

@@ -134,9 +134,10 @@ def search_feed():
     state = replace(SearchState.from_args(request.args), sort="newest", page=1)
     # One search without the engine's snippets (as the CSV export): a report's matching
     # paragraphs are consecutive in date order, and a broad search needs thousands of them to
-    # reach its twentieth report. The few shown get the engine's snippets, marked alike.
+    # reach its twentieth report. The few shown get the engine's snippets, marked alike. Every
+    # copy of a repeated wording is listed: each report's own paragraphs make its entry.
     result = search_state(state, limit=SEARCH_PARAGRAPHS, page=1, snippets=False,
-                        max_limit=SEARCH_PARAGRAPHS)
+                          max_limit=SEARCH_PARAGRAPHS, every_copy=True)
     groups: dict[str, list[dict]] = {}
     for hit in result["results"]:  # newest report first, each report's paragraphs in order
         if hit["report_id"] in groups or len(groups) < SEARCH_REPORTS:

@@ -12,6 +12,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import NotFound
 
 from indexer.ingest.authorities import lookup
+from indexer.query.language import MAX_QUERY_CHARS
 from indexer.search import highlighter, search
 
 from . import charts, export, present
@@ -88,6 +89,15 @@ def copy_url(copy: dict, state: SearchState | None = None) -> str:
     base = url_for("search.paragraph_at", report_id=copy["report_id"],
                    position=copy["position"])
     return f"{base}{'?' + qs if qs else ''}"
+
+
+def copies_search_url(paragraph: dict) -> str | None:
+    """A search listing every paragraph holding this one's words as a phrase (its copies among
+    them), for a paragraph short enough to be typed as a query."""
+    words = " ".join(re.findall(r"[^\W_]+(?:['’][^\W_]+)*", paragraph.get("text") or ""))
+    if not words or len(words) + 2 > MAX_QUERY_CHARS:
+        return None
+    return url_for("search.search_page", q=f'"{words}"', every_copy="1")
 
 
 def original_path(source: str | None) -> Path | None:
@@ -254,9 +264,12 @@ def report_page(report_id):
     paragraphs, contents, matched = [], [], []
     docs = index().engine.report_paragraphs(report_id)
     anchors = unique_anchors(docs)
+    repeats = index().engine.repeats_in(report_id)
     for p in docs:
         marked, hits = highlight.mark(p.get("text") or "")
-        p = dict(p, marked=Markup(marked), hits=hits, anchor=anchors[p["position"]])
+        p = dict(p, marked=Markup(marked), hits=hits, anchor=anchors[p["position"]],
+                 repeats=repeats.get(p["position"], 0))
+        p["repeats_url"] = copies_search_url(p) if p["repeats"] else None
         p["citation"] = cite(p)
         if p.get("heading") and (not paragraphs or paragraphs[-1].get("heading") != p["heading"]):
             p["starts_heading"] = True

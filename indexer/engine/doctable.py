@@ -67,9 +67,11 @@ def wording_codes(keys: list[str]) -> np.ndarray | None:
     return codes if seen else None
 
 
-def shared_wording(codes: np.ndarray) -> np.ndarray:
-    """Per document, whether another document has its wording number."""
-    counts = np.bincount(codes[codes >= 0])
+def shared_wording(codes: np.ndarray, counts: np.ndarray | None = None) -> np.ndarray:
+    """Per document, whether another document has its wording number; `counts` (documents per
+    number, by default all of them) says how many hold each."""
+    if counts is None:
+        counts = np.bincount(codes[codes >= 0], minlength=int(codes.max()) + 1)
     return (codes >= 0) & (counts[np.clip(codes, 0, None)] > 1)
 
 
@@ -126,9 +128,21 @@ class DocTable:
         self.position = array("i", positions)
         self.distinct = {f: [v for v in self.columns[f].names if v] for f in facets}
         self.wording = wording_codes(wording) if wording else None
-        self.shared_wording = (shared_wording(self.wording) if self.wording is not None
-                               else None)
+        self.shared_wording = None  # per document: another live document has its words
+        if self.wording is not None:
+            codes = self.wording[np.asarray(live, dtype=np.int64)]
+            self._wording_counts = np.bincount(codes[codes >= 0],
+                                               minlength=int(self.wording.max()) + 1)
+            self.shared_wording = shared_wording(self.wording, self._wording_counts)
         self._orders: dict = {}  # sort orders, worked out on first use
+
+    def repeats(self, docs: list[int]) -> list[int]:
+        """For each document, how many other live documents have its wording (0 without the
+        column)."""
+        if self.wording is None or not docs:
+            return [0] * len(docs)
+        counts = self._wording_counts
+        return [int(counts[c]) - 1 if c >= 0 else 0 for c in self.wording[docs].tolist()]
 
     def prior(self, priors: dict[str, dict[str, float]]) -> np.ndarray | None:
         """Per document, the product of the weights of its values in each column of `priors`

@@ -154,6 +154,13 @@ class Engine:
         with self.lock:
             return [stored_document(s.stored_fields(d)) for d in docs]
 
+    def repeats_in(self, report_id: str) -> dict[int, int]:
+        """position -> how many other paragraphs of the index have that paragraph's words, word
+        for word (the framework's boilerplate: a grade descriptor is in every report of its
+        kind)."""
+        docs = self.table.report_docs(report_id)
+        return {self.table.position[d]: n for d, n in zip(docs, self.table.repeats(docs))}
+
     def highlighter(self, tree: Group) -> Highlight:
         """What a search for `tree` would mark, without searching: for the report page, which
         marks every paragraph with the same stems, phrases and glossary names as the snippets."""

@@ -159,7 +159,7 @@ def test_report_json_has_metadata_judgements_and_every_paragraph(seed_client, se
     assert data["judgements"]["adoption"] == "Inadequate"
     assert len(data["paragraphs"]) == seed_reader.reports[report_id]["paragraphs"]
     assert set(data["paragraphs"][0]) == {"anchor", "para_number", "position", "page", "kind",
-                                          "section", "heading", "grade", "text", "citation"}
+                                          "section", "heading", "grade", "text", "citation", "repeats"}
     page = seed_client.get(f"/reports/{report_id}").get_data(as_text=True)
     assert all(f'id="{p["anchor"]}"' in page for p in data["paragraphs"])
     numbered = next(p for p in data["paragraphs"] if p["para_number"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import xml.etree.ElementTree as ET
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
@@ -85,3 +86,28 @@ def test_a_bad_every_copy_or_a_missing_report_is_explained(seed_client):
     assert "every_copy must be 0 or 1" in soup.select_one(".error-summary").get_text()
     missing = page(seed_client, "/reports/0000000000000000/paragraphs/3", status=404)
     assert "no report with this address" in missing.get_text()
+
+
+def test_a_report_page_says_which_paragraphs_other_reports_print_word_for_word(seed_client):
+    hit = seed_client.get(f"/api/search?q={DESCRIPTOR}").get_json()["results"][0]
+    report = page(seed_client, f"/reports/{hit['report_id']}")
+    descriptor = next(p for p in report.select(".para")
+                      if p.select_one(".para__text").get_text().startswith(
+                          "An LSCB that is good coordinates"))
+    note = descriptor.select_one(".para__repeats")
+    assert note.get_text(" ", strip=True) == "The same words appear in 1 other paragraph: list them"
+    listed = page(seed_client, note.select_one("a")["href"])
+    assert sorted(r.select_one(".result__link").get_text().split(":")[0]
+                  for r in listed.select("ol.results > li.result")) == ["Calderdale", "Halton"]
+    notes = len(report.select(".para__repeats"))
+    assert 0 < notes < len(report.select(".para")) / 4  # findings are the report's own
+
+    twin = seed_client.get(f"/reports/{hit['report_id']}.json").get_json()["paragraphs"]
+    assert sum(1 for p in twin if p["repeats"]) == notes
+    assert next(p for p in twin if p["text"] == hit["text"])["repeats"] == 1
+
+
+def test_the_search_feed_has_an_entry_for_every_report_printing_the_words(seed_client):
+    feed = ET.fromstring(seed_client.get(f"/search.atom?q={DESCRIPTOR}").get_data())
+    entries = feed.findall("{http://www.w3.org/2005/Atom}entry")
+    assert len(entries) == 2  # Calderdale's copy is not folded into Halton's
