@@ -1,17 +1,12 @@
 """Repeated wording folded on five real 2014 inspection reports (../shared/ofsted-pdfs): each
 prints the LSCB's judgement as the framework's one-line descriptor, and without folding those
 copies fill the first page of a search for "LSCB"."""
-import shutil
-
 import pytest
 
-from indexer.build import build
 from indexer.engine.analysis import wording_key
 from indexer.search import SearchParams, search
-from indexer.store import IndexReader
-from tests.paths import SHARED
+from tests.real_pdfs import index_of
 
-PDFS = SHARED / "ofsted-pdfs"
 REPORTS = [f"inspections/{r}/children's services inspection - {d}.pdf" for r, d in [
     ("80467_east sussex", "21 march 2014"), ("80530_north yorkshire", "30 june 2014"),
     ("80568_swindon", "23 may 2014"), ("80479_knowsley", "30 june 2014"),
@@ -24,14 +19,7 @@ pytestmark = pytest.mark.shared("ofsted-pdfs")
 
 @pytest.fixture(scope="module")
 def reader(tmp_path_factory):
-    corpus = tmp_path_factory.mktemp("lscb-corpus")
-    for r in REPORTS:
-        target = corpus / r
-        target.parent.mkdir(parents=True)
-        shutil.copyfile(PDFS / r, target)
-    index = tmp_path_factory.mktemp("lscb-index")
-    build(corpus, index, show_progress=False, jobs=1)
-    return IndexReader(index)
+    return index_of(tmp_path_factory, REPORTS, "lscb")
 
 
 def test_the_first_page_shows_each_wording_once(reader):

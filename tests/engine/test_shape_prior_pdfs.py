@@ -1,16 +1,12 @@
 """The shape prior on two real inspection reports (../shared/ofsted-pdfs): findings about
 unaccompanied asylum-seeking children rank above the reports' one-line counts of them."""
 import re
-import shutil
 
 import pytest
 
-from indexer.build import build
 from indexer.search import SearchParams, search
-from indexer.store import IndexReader
-from tests.paths import SHARED
+from tests.real_pdfs import index_of
 
-PDFS = SHARED / "ofsted-pdfs"
 REPORTS = ["inspections/80428_bedford/children's services inspection - 07 april 2017.pdf",
            "inspections/80430_blackburn with darwen/children's services inspection - "
            "08 december 2017.pdf"]
@@ -20,14 +16,7 @@ pytestmark = pytest.mark.shared("ofsted-pdfs")
 
 @pytest.fixture(scope="module")
 def reader(tmp_path_factory):
-    corpus = tmp_path_factory.mktemp("uasc-corpus")
-    for r in REPORTS:
-        target = corpus / r
-        target.parent.mkdir(parents=True)
-        shutil.copyfile(PDFS / r, target)
-    index = tmp_path_factory.mktemp("uasc-index")
-    build(corpus, index, show_progress=False, jobs=1)
-    return IndexReader(index)
+    return index_of(tmp_path_factory, REPORTS, "uasc")
 
 
 def test_findings_about_uasc_rank_above_the_counts(reader):
