@@ -6,9 +6,10 @@ section_for(heading): the first rule whose pattern matches wins (README: "Sectio
 SectionTracker follows the report's heading structure:
 - a heading that maps to a section starts it; a subheading that maps to nothing inherits its
   parent's section (and grade);
-- "container" sections (Summary, What needs to improve, Local context, About the inspection) keep
-  their subheadings: "Help and protection" under "Areas for improvement" is a recommendation, and
-  "Child protection in this area" under the local information is context;
+- "container" sections (Summary, the summary for children, What needs to improve, Local context,
+  About the inspection) keep their subheadings: "Help and protection" under "Areas for
+  improvement" is a recommendation, and "Child protection in this area" under the local
+  information is context;
 - a heading's rank comes from "#" levels when the reader knew them; otherwise from the report's
   own table of contents (listed headings are top level, the rest are subheadings) or, with no
   contents, from whether the heading maps to a section at all;
@@ -25,6 +26,7 @@ from typing import Callable, Optional
 
 SECTIONS = (
     "Summary",
+    "Summary for children and young people",
     "What needs to improve",
     "Help and protection",
     "Children in care",
@@ -36,8 +38,13 @@ SECTIONS = (
     "Local context",
     "About the inspection",
 )
-CONTAINERS = {"Summary", "What needs to improve", "Local context", "About the inspection"}
+CONTAINERS = {"Summary", "Summary for children and young people", "What needs to improve",
+              "Local context", "About the inspection"}
 RESET = "(none)"  # a heading that ends every section: contents, grade tables, annexes
+# A part of the report ("Section 1: The local authority", "Section 2: The effectiveness of the
+# Local Safeguarding Children Board"), whatever level the converter gave it.
+PART = re.compile(r"^section \d+\s*[:.\u2013-]", re.I)
+UNLEVELLED = 7    # the rank of a heading without a level in a report whose headings have them
 
 RULES = [
     (r"^contents$|^grades$|record of main findings|^inspection judgements? about the local authority$"
@@ -46,6 +53,9 @@ RULES = [
     (r"^(?:inspection of\b|review of\b|joint area review|(?:children.s services )?focused visit to"
      r"|monitoring visit to|joint targeted area inspection|(?:joint )?(?:local )?area send inspection"
      r"|local area partnership report)", "Summary"),
+    # The SIF's plain-language summary written for the children themselves (2013-18): the
+    # report's findings retold, not findings of their own.
+    (r"^summary for children", "Summary for children and young people"),
     (r"about this inspection|information about this inspection|inspection judgements and what they mean"
      r"|what the inspection judgements mean|^introduction$|^the inspection team$"
      r"|summary of joint area review|annual performance assessment arrangements", "About the inspection"),
@@ -54,7 +64,7 @@ RULES = [
      r"|what needs to improve", "What needs to improve"),
     (r"\bsend\b|special educational needs|learning difficult|disabilit", "SEND and disabilities"),
     (r"summary|main findings|headline findings|^overview$|strengths|progress since the last inspection"
-     r"|inspection outcome", "Summary"),
+     r"|inspection outcome|^the overall judgement", "Summary"),
     (r"\bcontext\b|information about (?:this|the) local (?:authority|area)|^service information"
      r"|^local authority area|about the local area", "Local context"),
     (r"\blscb\b|\bhscb\b|safeguarding children board|safeguarding (?:children )?partnership",
@@ -111,6 +121,7 @@ class SectionTracker:
         self.levelled = levelled          # headings carry "#" levels
         self.stack: list[_Frame] = []
         self.group: Optional[str] = None  # top group of a judgement table ("Safeguarding services")
+        self.judgement_rank: Optional[int] = None  # see _rank
         self.groups: set[str] = set()
 
     # --- state ---
@@ -131,8 +142,22 @@ class SectionTracker:
         return False
 
     def _rank(self, heading: str, level: int, mapped: Optional[str], graded: bool) -> int:
+        if PART.match(heading):
+            return 1                      # "Section 2: The effectiveness of the LSCB"
         if self.levelled:
-            return level or 7             # a heading the reader did not level is the deepest
+            if level:
+                return level
+            if graded and mapped not in (None, RESET):
+                # A judgement area read from a "Key judgement | Judgement grade" table (SIF
+                # PDFs) has no level of its own: the first takes the place of the levelled
+                # heading the table sits under, and every later one the same rank, so each
+                # chapter is a sibling of the last and its "Summary" box a child. (A verdict,
+                # "The overall judgement is ...", names no section: it stays under the title.)
+                if self.judgement_rank is None:
+                    levels = [f.level for f in self.stack if f.level < UNLEVELLED]
+                    self.judgement_rank = levels[-1] if levels else 1
+                return self.judgement_rank
+            return UNLEVELLED             # a heading the reader did not level is the deepest
         if graded or mapped == RESET:
             return 1
         in_about = any(f.section == "About the inspection" and f.container for f in self.stack)
@@ -149,7 +174,11 @@ class SectionTracker:
         mapped = section_for(text)
         rank = self._rank(text, level, mapped, grade is not None)
         sibling = None
-        while self.stack and self.stack[-1].level >= rank:
+        while self.stack and (self.stack[-1].level >= rank or (
+                mapped == RESET and level and any(f.container for f in self.stack))):
+            # (a heading that ends every section, printed as one, ends the summary or context
+            # holding it too: "Inspection judgements about the local authority" follows the
+            # summary of findings, whatever levels the converter gave the two)
             sibling = self.stack.pop()
         parent = self.stack[-1] if self.stack else None
         if heading_key(text) in self.groups:

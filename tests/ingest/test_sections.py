@@ -23,6 +23,8 @@ HEADINGS = [
     ("Inspection judgement about the LSCB", "Safeguarding board (LSCB)"),
     ("What the inspection judgements mean", "About the inspection"),
     ("Information about this inspection", "About the inspection"),
+    ("Summary for children and young people", "Summary for children and young people"),
+    ("Summary for Children and young people", "Summary for children and young people"),
     # ILACS 2018-
     ("What needs to improve?", "What needs to improve"),
     ("The experiences and progress of children in care and care leavers", "Children in care"),
@@ -88,6 +90,19 @@ def test_recommendations_stay_recommendations_under_area_subheadings():
     assert p["6"].heading == "Help and protection"
     assert all((p[str(n)].section, p[str(n)].grade) == ("What needs to improve", None) for n in range(1, 18))
     assert (p["167"].section, p["167"].grade) == ("What needs to improve", None)   # the LSCB's
+
+
+def test_the_summary_for_children_is_a_section_of_its_own_between_the_summary_and_findings():
+    for name in (HALTON_2015, CALDERDALE_2015):
+        paragraphs = report(name).paragraphs
+        retold = [i for i, p in enumerate(paragraphs)
+                  if p.section == "Summary for children and young people"]
+        assert len(retold) == 8 and retold == list(range(retold[0], retold[-1] + 1))
+        assert all(paragraphs[i].grade is None for i in retold)
+        assert paragraphs[retold[0] - 1].section == "Summary"
+        assert paragraphs[retold[-1] + 1].section != "Summary for children and young people"
+    retelling = paragraph_with(HALTON_2015, "Adoption services are doing a good job")
+    assert retelling.section == "Summary for children and young people"
 
 
 def test_local_context_keeps_its_subheadings():
