@@ -106,12 +106,15 @@ def added_judgments(ev, name: str, paras: dict, qrels: dict) -> tuple[dict, dict
     return paras, qrels
 
 
-def study_arguments(doc: str) -> argparse.Namespace:
-    """The studies' command line: the two indexes and how deep to re-order."""
+def study_arguments(doc: str, more=None) -> argparse.Namespace:
+    """The studies' command line: the two indexes and how deep to re-order; `more(parser)` adds
+    a study's own options."""
     ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     ap.add_argument("--index", type=Path, default=ROOT / "index")
     ap.add_argument("--scale-index", type=Path, required=True)
     ap.add_argument("--depth", type=int, default=50)
+    if more:
+        more(ap)
     return ap.parse_args()
 
 
