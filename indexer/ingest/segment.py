@@ -137,6 +137,12 @@ def _join_wrapped(a: str, b: str) -> str:
 
 # --- 2. classify ----------------------------------------------------------------------------
 
+# A sentence ended inside the line and another begun: prose cut short by a page break ("The
+# local authority is in touch with almost all care leavers. Personal advisers support"), not a
+# heading. ("St. Helens" is not a sentence end: one lower-case letter before the stop.)
+SENTENCE_INSIDE = re.compile(r"[a-z]{2}[.!?]\s+[A-Z]")
+
+
 def _looks_like_heading(t: str) -> bool:
     if not t or len(t) > 120 or not (t[0].isupper() or t[0] in "'‘\""):
         return False
@@ -146,7 +152,7 @@ def _looks_like_heading(t: str) -> bool:
     if t.endswith(":"):
         # A label such as "Within three months:", not a lead-in ("The LSCB requires improvement because:")
         return len(words) <= 4 and words[-1].lower().rstrip(":") not in LEAD_IN_WORDS
-    if TERMINAL.search(t) or len(words) > 20:
+    if TERMINAL.search(t) or len(words) > 20 or SENTENCE_INSIDE.search(t):
         return False
     return words[-1].lower() not in FUNCTION_WORDS
 

@@ -152,3 +152,14 @@ def test_dates_printed_as_numbers(report):
     r = report("inspections/80512_redbridge/children's services inspection - 25 november 2016.pdf")
     assert (r.inspection_start, r.inspection_end, r.published) == ("2016-09-12", "2016-10-06",
                                                                    "2016-11-25")
+
+
+def test_a_sentence_cut_by_a_page_break_is_not_taken_for_a_heading(report):
+    """West Sussex 2016 breaks a summary finding after "Personal advisers support": the short
+    line before the break is prose (a sentence ends inside it), joined with the page after."""
+    r = report("inspections/80578_west sussex/children's services inspection - 20 january 2016.pdf")
+    [p] = [p for p in r.paragraphs if "Personal advisers support" in p.text]
+    assert p.text.startswith("The local authority is in touch with almost all care leavers. "
+                             "Personal advisers support care leavers particularly effectively.")
+    assert not any("Personal advisers support" in (q.heading or "") for q in r.paragraphs)
+    assert not any(q.text.startswith("care leavers particularly") for q in r.paragraphs)
