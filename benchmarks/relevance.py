@@ -6,7 +6,7 @@
 
 Sets: `../shared/eval` (20 queries) over the index of the bundled corpus (`index/`), and over an
 index of the 510 PDFs (`--scale-index`) `../shared/eval-scale` (16 queries) and the project's
-held-out `benchmarks/heldout/own-scale`, `own-scale-2` and `own-scale-3` (16 queries each, see
+held-out `benchmarks/heldout/own-scale`, `own-scale-2`, `own-scale-3` and `own-scale-4` (16 queries each, see
 benchmarks/heldout/README.md); `--set` adds any other folder of the same format (queries.tsv,
 qrels.tsv, paragraphs.jsonl) with the index of its corpus. Each system ranks the paragraphs of
 that set's index (benchmarks/peers.py: Tantivy's stock BM25 and SQLite FTS5, words OR-ed and
@@ -204,7 +204,7 @@ def main() -> None:
                     help="index of the bundled corpus, for ../shared/eval")
     ap.add_argument("--scale-index", type=Path,
                     help="index of ../shared/ofsted-pdfs, for ../shared/eval-scale and "
-                         "benchmarks/heldout/own-scale, own-scale-2 and own-scale-3")
+                         "benchmarks/heldout/own-scale, own-scale-2, -3 and -4")
     ap.add_argument("--set", nargs=3, action="append", default=[],
                     metavar=("NAME", "QUERIES_DIR", "INDEX"), help="another judged set")
     ap.add_argument("--k", type=int, default=10)
@@ -221,8 +221,9 @@ def main() -> None:
         sets.append(("own-scale", HELDOUT / "own-scale", a.scale_index))
         sets.append(("own-scale-2", HELDOUT / "own-scale-2", a.scale_index))
         sets.append(("own-scale-3", HELDOUT / "own-scale-3", a.scale_index))
+        sets.append(("own-scale-4", HELDOUT / "own-scale-4", a.scale_index))
     else:
-        print("(no --scale-index: ../shared/eval-scale, own-scale, own-scale-2 and own-scale-3 are left out)")
+        print("(no --scale-index: ../shared/eval-scale and own-scale to own-scale-4 are left out)")
     sets += [(name, Path(q), Path(i)) for name, q, i in a.set]
     for name, qdir, index in sets:
         judge_set(ev, name, qdir, index, a)

@@ -33,7 +33,7 @@ from relevance import (HELDOUT, SHARED, load_evaluator, measure, ranked_queries,
                        study_arguments)
 
 GRID = [1.0, 0.98, 0.96, 0.94, 0.92, 0.9, 0.85, 0.8, 0.7, 0.6]
-SETS = ("eval", "eval-scale", "own-scale", "own-scale-2", "own-scale-3")
+SETS = ("eval", "eval-scale", "own-scale", "own-scale-2", "own-scale-3", "own-scale-4")
 
 
 def study(ev, name: str, qdir: Path, index: Path, depth: int,
