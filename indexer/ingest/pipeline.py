@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Optional
 
@@ -14,7 +15,8 @@ from .authorities import authority_codes
 from .grades import GRADE_WORDS, normalise_grade
 from .metadata import extract_metadata
 from ..model import Judgement, Paragraph, Report, SourceText
-from .sections import CONTAINERS, SectionTracker, heading_key as _key, section_for
+from .sections import (CONTAINERS, FINDINGS, SectionTracker, focus_section,
+                       heading_key as _key, section_for)
 from .segment import Block, contents_entries, segment
 from .shape import paragraph_shape
 from .sources import UnreadableSource, read_bytes, read_source
@@ -147,8 +149,24 @@ def grades_stated_in_prose(paragraphs: list[Paragraph],
     return paragraphs
 
 
+FOCUS_WITHIN = 12  # a letter states its focus in its first paragraphs
+
+
+def in_focus_area(paragraphs: list[Paragraph]) -> list[Paragraph]:
+    """A focused visit's findings ("Findings", "Main findings") in the section of the area its
+    letter says it looked at (sections.focus_section); the rest as they are."""
+    area = focus_section(p.text for p in paragraphs[:FOCUS_WITHIN])
+    if area is None:
+        return paragraphs
+    return [replace(p, section=area) if FINDINGS.match(p.heading or "") else p
+            for p in paragraphs]
+
+
 def build_report(source: SourceText, report_id: str, relpath: str) -> Report:
     meta = extract_metadata(source.text)
+    paragraphs = paragraphs_from_blocks(segment(source), meta.judgements)
+    if meta.report_type == "Focused visit":
+        paragraphs = in_focus_area(paragraphs)
     return Report(
         report_id=report_id,
         source=relpath,
@@ -159,7 +177,7 @@ def build_report(source: SourceText, report_id: str, relpath: str) -> Report:
         inspection_end=meta.inspection_end,
         published=meta.published,
         judgements=meta.judgements,
-        paragraphs=paragraphs_from_blocks(segment(source), meta.judgements),
+        paragraphs=paragraphs,
         notes=list(source.info.get("notes", [])),
         **authority_codes(meta.authority),
     )

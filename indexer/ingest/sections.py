@@ -93,6 +93,39 @@ def section_for(heading: Optional[str]) -> Optional[str]:
     return None
 
 
+# A focused visit looks at one area of practice and its letter says which ("Inspectors looked at
+# the local authority's arrangements for the 'front door'", "The focus of this visit was on
+# planning and achieving permanence"): the findings it prints under "Findings" or "Main findings"
+# belong to that area's section: the area of FOCUS_AREAS the statement names first.
+FOCUS_STATEMENT = re.compile(
+    r"(?:inspectors|this visit|the visit)\s+(?:looked at|evaluated|reviewed|considered)\s+"
+    r"(?!(?:a (?:wide )?range of |a sample of )?evidence)(?P<what>[^.:;]+)"
+    r"|the focus of (?:this|the) visit was (?:on )?(?P<on>[^.:;]+)", re.I)
+FOCUS_AREAS = [(re.compile(p, re.I), s) for p, s in [
+    (r"care leavers?|leaving care", "Care leavers"),
+    (r"children in care|looked[- ]after|permanen|placement|matching|fostering|adopt",
+     "Children in care"),
+    (r"front door|contacts?\b|referrals?|child protection|children in need|help and protection"
+     r"|protect|adolescents|exploitation|early help|neglect", "Help and protection"),
+    (r"leaders|leadership|management|workforce", "Leadership and management"),
+]]
+FINDINGS = re.compile(r"^(?:main |inspection )?findings$", re.I)
+
+
+def focus_section(texts) -> Optional[str]:
+    """The section of the area a focused visit's letter says it looked at (the first statement of
+    its focus among `texts`), or None when it names none of FOCUS_AREAS (the 2020-21 visits on
+    the pandemic's effect looked at everything)."""
+    for text in texts:
+        m = FOCUS_STATEMENT.search(text)
+        if m:
+            what = m["what"] or m["on"]
+            found = [(hit.start(), section) for pattern, section in FOCUS_AREAS
+                     if (hit := pattern.search(what))]
+            return min(found)[1] if found else None  # the area named first
+    return None
+
+
 def heading_key(text: str) -> str:
     """A heading or judgement area reduced for comparison: letters and digits, British spelling."""
     return re.sub(r"[^a-z0-9]", "", text.lower().replace("prioritization", "prioritisation"))

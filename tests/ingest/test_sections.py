@@ -2,7 +2,7 @@
 grade of the judgement area it sits in, on the seeds."""
 import pytest
 
-from indexer.ingest.sections import RESET, SECTIONS, section_for
+from indexer.ingest.sections import RESET, SECTIONS, focus_section, section_for
 from tests.seeds import (CALDERDALE_2015, HALTON_2015, HALTON_FV_2018, HALTON_JAR_2008, SEEDS,
                          ST_HELENS_2012, numbered, paragraph_with, report)
 
@@ -144,6 +144,39 @@ def test_ungraded_parts_carry_no_grade(name):
     for p in report(name).paragraphs:
         if p.section in ("What needs to improve", "Local context", "About the inspection"):
             assert p.grade is None, p.text[:80]
+
+
+def test_a_focused_visits_findings_are_in_the_section_of_the_area_it_looked_at():
+    fv = report(HALTON_FV_2018).paragraphs
+    statement = next(p.text for p in fv if p.text.startswith("Inspectors looked at"))
+    assert focus_section([statement]) == "Help and protection"   # the 'front door'
+    findings = [p for p in fv if p.heading == "Findings"]
+    assert len(findings) == 10 and {p.section for p in findings} == {"Help and protection"}
+    assert findings[0].text.startswith("The local authority's iCART has improved")
+    overview = [p for p in fv if p.heading == "Overview"]
+    assert overview and {p.section for p in overview} == {"Summary"}
+
+
+@pytest.mark.parametrize("statement, section", [
+    # as the 510 PDFs state a visit's focus (Hull 2025, Southampton 2018, Hounslow 2025,
+    # Bedford 2019, Sutton 2018)
+    ("Inspectors looked at the local authority’s arrangements for placement decision-making for "
+     "older children, with a particular focus on care leavers", "Children in care"),
+    ("Inspectors reviewed the local authority’s arrangements to support care leavers and "
+     "children looked after who are eligible for care leaving services", "Care leavers"),
+    ("Inspectors looked at how the local authority supports children in need, those on child "
+     "protection plans, and children in pre-proceedings.", "Help and protection"),
+    ("The focus of this visit was on planning and achieving permanence for children, whether by "
+     "way of adoption, living with family or friends", "Children in care"),
+    ("Inspectors evaluated the local authority's arrangements for the protection of vulnerable "
+     "adolescents.", "Help and protection"),
+    # the evidence, not the focus; a 2021 visit on the pandemic names no area
+    ("Inspectors considered a range of evidence, including discussions with managers.", None),
+    ("Her Majesty’s Chief Inspector is leading Ofsted’s work into how England’s social care "
+     "system has delivered child-centred practice during the COVID-19 pandemic.", None),
+])
+def test_the_focus_a_letter_states(statement, section):
+    assert focus_section([statement]) == section
 
 
 def test_focused_visit_sections():
