@@ -29,21 +29,27 @@ def first_of_each_wording(ranked: Iterable[tuple[int, float | None]], wording: n
     return out
 
 
-def wordings(kept: np.ndarray, wording: np.ndarray, shared: np.ndarray) -> int:
-    """How many different wordings the documents `kept` (an array of docnums) hold. `shared`
-    (doctable.shared_wording) marks the documents worded like another: only those are compared."""
-    repeated = kept[shared[kept]]
-    return int(kept.size - repeated.size + np.unique(wording[repeated]).size)
+def repeated_among(kept: np.ndarray, shared: np.ndarray) -> np.ndarray:
+    """The documents of `kept` (docnums) worded like another document: `shared` is
+    doctable.shared_wording. Only these need comparing; most paragraphs are worded like no
+    other."""
+    return kept[shared[kept]]
 
 
-def copies_of(shown: list[int], kept: np.ndarray, wording: np.ndarray,
+def wordings(kept: int, repeated: np.ndarray, wording: np.ndarray) -> int:
+    """How many different wordings `kept` documents hold, `repeated` of them worded like
+    another (repeated_among)."""
+    return int(kept - repeated.size + np.unique(wording[repeated]).size)
+
+
+def copies_of(shown: list[int], repeated: np.ndarray, wording: np.ndarray,
               shared: np.ndarray) -> dict[int, list[int]]:
-    """For each shown docnum, the other documents of `kept` with its wording (ascending)."""
+    """For each shown docnum, the other documents of `repeated` (repeated_among) with its
+    wording (ascending)."""
     out: dict[int, list[int]] = {d: [] for d in shown}
     wanted = [d for d in shown if shared[d]]
     if not wanted:
         return out
-    repeated = kept[shared[kept]]
     codes = wording[np.asarray(wanted, dtype=np.int64)]
     by_code: dict[int, list[int]] = {}
     for d in repeated[np.isin(wording[repeated], codes)].tolist():

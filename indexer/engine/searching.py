@@ -240,7 +240,8 @@ class Engine:
         matches folding leaves unlisted."""
         table = self.table
         kept = indices(keep, table.size)
-        copies = folding.copies_of([d for d, _ in hits], kept, table.wording,
+        repeated = folding.repeated_among(kept, table.shared_wording)
+        copies = folding.copies_of([d for d, _ in hits], repeated, table.wording,
                                    table.shared_wording)
         authority, dates = table.columns["authority"], table.dates
         for (docnum, _), result in zip(hits, results):
@@ -251,7 +252,7 @@ class Engine:
                  "authority": authority.names[authority.codes[d]] or None,
                  "date": dates.names[dates.codes[d]] or None,
                  "position": table.position[d]} for d in others[:REPEATS_LISTED]]}
-        return int(kept.size) - folding.wordings(kept, table.wording, table.shared_wording)
+        return int(kept.size) - folding.wordings(int(kept.size), repeated, table.wording)
 
     def _match(self, compiler: Compiler, compiled, deadline: float | None):
         """Every document the query matches, as a bitmap, and a way to its page: pruned, or

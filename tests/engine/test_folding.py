@@ -7,7 +7,7 @@ import numpy as np
 
 from indexer.engine.analysis import wording_key
 from indexer.engine.doctable import shared_wording, wording_codes
-from indexer.engine.folding import copies_of, first_of_each_wording, wordings
+from indexer.engine.folding import copies_of, first_of_each_wording, repeated_among, wordings
 from indexer.search import SearchParams, search
 
 DESCRIPTOR = '"LSCB that is good"'
@@ -40,8 +40,9 @@ def test_the_first_of_each_wording_is_kept_in_ranked_order():
     shared = shared_wording(wording)
     assert shared.tolist() == [True, True, True, False, True, False]
     kept = np.array([0, 1, 2, 3, 4])  # 5 is filtered out
-    assert copies_of([4, 1, 3], kept, wording, shared) == {4: [2], 1: [0], 3: []}
-    assert wordings(kept, wording, shared) == 3
+    repeated = repeated_among(kept, shared)
+    assert copies_of([4, 1, 3], repeated, wording, shared) == {4: [2], 1: [0], 3: []}
+    assert wordings(kept.size, repeated, wording) == 3
 
 
 def test_a_descriptor_printed_in_two_reports_is_listed_once_with_where_else(seed_reader):
