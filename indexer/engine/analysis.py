@@ -38,6 +38,24 @@ STEM_EXCEPTIONS = {
     "virtually": "virtually",
     "shortly": "shortly",
     "timely": "timely", "timeliness": "timely",
+    # Found by listing every Porter2 stem the 510 PDFs' words share with a word of another
+    # meaning (not from any query): (Gypsy, Roma and) Travellers/travel, relatives (as carers)/
+    # related, locality (teams)/local, continuity (of social worker)/continue, equality (and
+    # diversity)/equally, extremism/extremely, sexuality/sexual (abuse), elective (home
+    # education)/elected (members), designated (safeguarding lead)/designed, (personal)
+    # advisers/advised, (care) providers/provided, (care) proceedings/proceed.
+    "traveller": "traveller", "travellers": "traveller",
+    "relative": "relative", "relatives": "relative",
+    "locality": "locality", "localities": "locality",
+    "continuity": "continuity",
+    "equality": "equality", "equalities": "equality",
+    "extremism": "extremism", "extremist": "extremism", "extremists": "extremism",
+    "sexuality": "sexuality",
+    "elective": "elective", "electively": "elective",
+    "designated": "designated",
+    "adviser": "adviser", "advisers": "adviser", "advisor": "adviser", "advisors": "adviser",
+    "provider": "provider", "providers": "provider",
+    "proceedings": "proceedings",
 }
 
 

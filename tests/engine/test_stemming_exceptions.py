@@ -13,6 +13,10 @@ from indexer.search import SearchParams, search
     ("help", "helpful"), ("care", "carefully"), ("permanence", "permanent"),
     ("universal", "university"), ("general", "generally"), ("relatives", "relatively"),
     ("friends", "friendly"), ("emergency", "emerging"),
+    ("travellers", "travel"), ("relatives", "related"), ("locality", "local"),
+    ("continuity", "continue"), ("equality", "equally"), ("extremism", "extremely"),
+    ("sexuality", "sexual"), ("elective", "elected"), ("designated", "designed"),
+    ("advisers", "advised"), ("providers", "provided"), ("proceedings", "proceed"),
 ])
 def test_sector_words_no_longer_share_a_stem_with_everyday_words(sector, everyday):
     assert stem(sector) != stem(everyday)
@@ -20,6 +24,13 @@ def test_sector_words_no_longer_share_a_stem_with_everyday_words(sector, everyda
 
 def test_timeliness_and_timely_are_one_word_and_not_time():
     assert stem("timeliness") == stem("timely") != stem("time")
+
+
+def test_a_words_spellings_and_forms_stay_one_word():
+    assert stem("advisor") == stem("advisers") == stem("adviser")
+    assert stem("extremist") == stem("extremism")
+    assert stem("localities") == stem("locality")
+    assert stem("equally") == stem("equal") != stem("equality")
 
 
 def test_exceptions_are_whole_lower_case_words():
@@ -44,3 +55,22 @@ def test_timeliness_finds_paragraphs_saying_timely(seed_reader):
     found = paragraphs(seed_reader, "timeliness")
     assert any(re.search(r"\btimely\b", r["text"], re.I)
                and not re.search(r"timeliness", r["text"], re.I) for r in found)
+
+
+def test_locality_finds_locality_teams_not_local_authorities(seed_reader):
+    found = paragraphs(seed_reader, "locality")
+    assert found
+    for r in found:
+        assert re.search(r"localit", r["text"] + " " + (r["heading"] or ""), re.I), r["text"]
+
+
+def test_adviser_finds_a_paragraph_spelling_it_advisor(seed_reader):
+    found = paragraphs(seed_reader, "adviser")
+    assert any(re.search(r"\badvisors?\b", r["text"], re.I)
+               and not re.search(r"\badvisers?\b", r["text"], re.I) for r in found)
+
+
+def test_elected_members_are_not_elective_home_education(seed_reader):
+    found = paragraphs(seed_reader, "elected")
+    assert found
+    assert "<mark>elective" not in " ".join(r["snippet"] for r in found).lower()
