@@ -373,7 +373,8 @@ def parse(text: str) -> ParsedQuery:
 # not the index's stop words (Whoosh's short list keeps them; inspectors write "how well",
 # "during the pandemic"), so paragraphs keep them, but searched, a question's "how" or "into"
 # would weigh as one of its rarest words, as if it were the point. "well", "often", "many",
-# "much", "far" and "long" are question words only straight after "how". A word of a glossary
+# "much", "far" and "long" name no topic straight after "how" or "as" ("as well as other
+# children", "as long as"), and only there. A word of a glossary
 # term ("looked after children", "out of hours") is part of the term, not a filler.
 FILLER_WORDS = frozenset("""
     how what why where which who whom whose whether do does did doing they them their theirs
@@ -383,7 +384,8 @@ FILLER_WORDS = frozenset("""
     beyond during into onto since through throughout toward towards until upon within without
     also both each either every few more most other same such too very just only any all
 """.split())
-AFTER_HOW = frozenset("well often many much far long".split())
+DEGREE_WORDS = frozenset("well often many much far long".split())
+DEGREE_OPENERS = frozenset(("how", "as"))
 
 
 def without_filler_words(tree: Group) -> Group:
@@ -393,7 +395,7 @@ def without_filler_words(tree: Group) -> Group:
     items, previous, dropped = [], None, False
     for item in tree.items:
         word = item.text.lower() if isinstance(item, Word) else None
-        if word in FILLER_WORDS or (word in AFTER_HOW and previous == "how"):
+        if word in FILLER_WORDS or (word in DEGREE_WORDS and previous in DEGREE_OPENERS):
             dropped = True
         else:
             items.append(item)

@@ -193,10 +193,14 @@ def test_prepositions_and_quantifiers_of_a_sentence_are_not_searched():
         ["is", "much", "reliance", "on", "agency", "social", "workers"]  # "much": after "how" only
 
 
-def test_well_and_often_are_question_words_only_after_how():
+def test_well_and_often_are_question_words_only_after_how_or_as():
     assert words_left("how often are children visited") == ["are", "children", "visited"]
     assert words_left("children often well supported") == ["children", "often", "well",
                                                             "supported"]
+    # "as well as" joins two things; the words after it are the point, not "well"
+    assert words_left("are disabled children safeguarded as well as other children") == \
+        ["are", "disabled", "children", "safeguarded", "as"]  # a repeated word is searched once
+    assert words_left("children doing well at school") == ["children", "well", "at", "school"]
 
 
 def test_a_question_word_typed_on_purpose_is_searched():
