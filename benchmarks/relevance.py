@@ -6,7 +6,7 @@
 
 Sets: `../shared/eval` (20 queries) over the index of the bundled corpus (`index/`), and over an
 index of the 510 PDFs (`--scale-index`) `../shared/eval-scale` (16 queries) and the project's
-held-out `benchmarks/heldout/own-scale`, `own-scale-2`, `own-scale-3` and `own-scale-4` (16 queries each, see
+held-out `benchmarks/heldout/own-scale` to `own-scale-5` (16 queries each, see
 benchmarks/heldout/README.md); `--set` adds any other folder of the same format (queries.tsv,
 qrels.tsv, paragraphs.jsonl) with the index of its corpus. Each system ranks the paragraphs of
 that set's index (benchmarks/peers.py: Tantivy's stock BM25 and SQLite FTS5, words OR-ed and
@@ -41,6 +41,8 @@ from peers import peers  # noqa: E402
 SHARED = ROOT.parent / "shared"
 ADDED = ROOT / "benchmarks" / "judgments"
 HELDOUT = ROOT / "benchmarks" / "heldout"
+# The project's held-out sets over the 510 PDFs, in the order they were made (heldout/README.md).
+HELDOUT_SETS = ("own-scale", "own-scale-2", "own-scale-3", "own-scale-4", "own-scale-5")
 
 # (label, constant of indexer/engine/ranking.py, value): one part of the ranking switched off
 ABLATIONS = [
@@ -204,7 +206,7 @@ def main() -> None:
                     help="index of the bundled corpus, for ../shared/eval")
     ap.add_argument("--scale-index", type=Path,
                     help="index of ../shared/ofsted-pdfs, for ../shared/eval-scale and "
-                         "benchmarks/heldout/own-scale, own-scale-2, -3 and -4")
+                         "the held-out sets (HELDOUT_SETS)")
     ap.add_argument("--set", nargs=3, action="append", default=[],
                     metavar=("NAME", "QUERIES_DIR", "INDEX"), help="another judged set")
     ap.add_argument("--k", type=int, default=10)
@@ -218,12 +220,9 @@ def main() -> None:
     sets = [("eval", SHARED / "eval", a.index)]
     if a.scale_index:
         sets.append(("eval-scale", SHARED / "eval-scale", a.scale_index))
-        sets.append(("own-scale", HELDOUT / "own-scale", a.scale_index))
-        sets.append(("own-scale-2", HELDOUT / "own-scale-2", a.scale_index))
-        sets.append(("own-scale-3", HELDOUT / "own-scale-3", a.scale_index))
-        sets.append(("own-scale-4", HELDOUT / "own-scale-4", a.scale_index))
+        sets += [(name, HELDOUT / name, a.scale_index) for name in HELDOUT_SETS]
     else:
-        print("(no --scale-index: ../shared/eval-scale and own-scale to own-scale-4 are left out)")
+        print("(no --scale-index: ../shared/eval-scale and the held-out sets are left out)")
     sets += [(name, Path(q), Path(i)) for name, q, i in a.set]
     for name, qdir, index in sets:
         judge_set(ev, name, qdir, index, a)

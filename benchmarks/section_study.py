@@ -29,11 +29,11 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from indexer.engine import ranking  # noqa: E402
-from relevance import (HELDOUT, SHARED, load_evaluator, measure, ranked_queries,  # noqa: E402
-                       study_arguments)
+from relevance import (HELDOUT, HELDOUT_SETS, SHARED, load_evaluator, measure,  # noqa: E402
+                       ranked_queries, study_arguments)
 
 GRID = [1.0, 0.98, 0.96, 0.94, 0.92, 0.9, 0.85, 0.8, 0.7, 0.6]
-SETS = ("eval", "eval-scale", "own-scale", "own-scale-2", "own-scale-3", "own-scale-4")
+SETS = ("eval", "eval-scale") + HELDOUT_SETS
 
 
 def study(ev, name: str, qdir: Path, index: Path, depth: int,
