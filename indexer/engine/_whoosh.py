@@ -6,7 +6,8 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", SyntaxWarning)
     warnings.simplefilter("ignore", DeprecationWarning)
     from whoosh import collectors, formats, index, matching, query, scoring  # noqa: F401
-    from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter  # noqa: F401
+    from whoosh.analysis import (Filter, LowercaseFilter, RegexTokenizer, StemFilter,  # noqa: F401
+                                 StopFilter)
     from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher  # noqa: F401
     from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema  # noqa: F401
     from whoosh.lang.porter2 import stem as porter2_stem  # noqa: F401

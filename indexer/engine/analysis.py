@@ -3,8 +3,9 @@ what a word analyses to changes the format version (engine/format.py), so indexe
 
 Words are lower-cased, stop words dropped, and stemmed with Porter2 (plus the plural of an
 all-consonant acronym: GPs -> GP), except for the sector's words that Porter2 would merge with an
-everyday word of another meaning (STEM_EXCEPTIONS). The `plain` field keeps words as written,
-for wildcards and spelling suggestions.
+everyday word of another meaning (STEM_EXCEPTIONS); the words of a name that means something else
+than its words (NAMES: "virtual school") are one term. The `plain` field keeps words as
+written, for wildcards and spelling suggestions.
 """
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ import hashlib
 import re
 from functools import lru_cache
 
-from ._whoosh import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter, porter2_stem
+from ._whoosh import (Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter,
+                      porter2_stem)
 
 # Words of children's social care that Porter2 merges with an everyday word meaning something
 # else, and what they stem to instead. Each names a service or concept the reports discuss
@@ -71,8 +73,76 @@ def stem(word: str) -> str:
     return porter2_stem(word)
 
 
+# Names of one thing whose words, read apart, mean something else: "corporate parenting" (the
+# council's duty to children in care) is not about parents, a "virtual school" (the team that
+# champions their education) is not a school, "Signs of Safety" (a practice model) says nothing
+# of a child's safety, a "children in care council" is not the council, the "Troubled
+# Families" programme names no family's troubles. Each is held as one term, so a search for
+# parents, schools, safety or the council does not find the name, and a search for the name
+# finds it as before.
+NAMES = ("corporate parenting", "corporate parent", "corporate parents", "virtual school",
+         "virtual schools", "signs of safety", "children in care council",
+         "children in care councils", "troubled families")
+
+
+def _name_stems() -> dict[tuple[str, ...], str]:
+    stops = StopFilter().stops
+    out = {}
+    for name in NAMES:
+        stems = tuple(stem(w) for w in name.split() if w not in stops)
+        out[stems] = "_".join(stems)
+    return out
+
+
+NAME_STEMS = _name_stems()
+NAME_LENGTHS = sorted({len(k) for k in NAME_STEMS}, reverse=True)
+
+
+def name_at(stems: list[str], i: int) -> tuple[str, int] | None:
+    """(the name's term, how many words it spans) when the words from `i` on spell a NAME."""
+    for n in NAME_LENGTHS:
+        term = NAME_STEMS.get(tuple(stems[i:i + n])) if i + n <= len(stems) else None
+        if term is not None:
+            return term, n
+    return None
+
+
+class NameFilter(Filter):
+    """Stemmed tokens -> the same, with the words of each NAME joined into one token (its
+    position the first word's, its characters from the first word's start to the last's end;
+    later positions closed up so that phrases still match word for word). Stop words kept in
+    the stream (removestops=False) pass through and do not break a name."""
+
+    def __call__(self, tokens):
+        window = [t.copy() for t in tokens]
+        live = [i for i, t in enumerate(window) if not t.stopped]
+        stems = [window[i].text for i in live]
+        names, joined = {}, set()  # first word's index -> (term, last word's index); the rest
+        k = 0
+        while k < len(live):
+            found = name_at(stems, k)
+            span = found[1] if found else 1
+            if found:
+                names[live[k]] = (found[0], live[k + span - 1])
+                joined.update(live[k + 1:k + span])
+            k += span
+        removed = 0
+        for i, t in enumerate(window):
+            if i in joined:
+                removed += 1
+                continue
+            if i in names:
+                t.text, last = names[i]
+                if t.chars:
+                    t.endchar = window[last].endchar
+            if t.positions:
+                t.pos -= removed
+            yield t
+
+
 def stemming_analyzer():
-    return RegexTokenizer() | LowercaseFilter() | StopFilter() | StemFilter(stemfn=stem)
+    return (RegexTokenizer() | LowercaseFilter() | StopFilter() | StemFilter(stemfn=stem)
+            | NameFilter())
 
 
 # Where a paragraph's first sentence ends: a full stop, question or exclamation mark, semicolon
@@ -109,7 +179,7 @@ def tokens(text: str) -> list[str]:
     return [t.text for t in STEM(text, mode="query")]
 
 
-_TOKENIZER, _, _STOPS, _ = STEM.items  # the analyzer's parts, used directly below
+_TOKENIZER, _, _STOPS, _, _ = STEM.items  # the analyzer's parts, used directly below
 
 
 def stemmed_words(text: str) -> list[tuple[str, int, int]]:
@@ -117,11 +187,22 @@ def stemmed_words(text: str) -> list[tuple[str, int, int]]:
     STEM(text, chars=True) yields, without its token objects and generator layers (snippets
     analyse every shown paragraph)."""
     stops, shortest, longest = _STOPS.stops, _STOPS.min, _STOPS.max
-    out = []
+    words = []
     for m in _TOKENIZER.expression.finditer(text):
         word = m.group(0).lower()
         if len(word) >= shortest and (longest is None or len(word) <= longest) \
                 and word not in stops:
-            out.append((stem(word), m.start(), m.end()))
+            words.append((stem(word), m.start(), m.end()))
+    stems = [w[0] for w in words]
+    out, i = [], 0
+    while i < len(words):  # the NAMES joined, as NameFilter joins them
+        found = name_at(stems, i)
+        if found is None:
+            out.append(words[i])
+            i += 1
+        else:
+            term, span = found
+            out.append((term, words[i][1], words[i + span - 1][2]))
+            i += span
     return out
 

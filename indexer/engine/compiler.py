@@ -33,6 +33,12 @@ def _words_query(toks: list[str], boost: float = 1.0):
     return query.Or(parts, boost=boost)
 
 
+def _concept_tokens(concept: Concept) -> list[str]:
+    """The terms of a concept's words as typed, read together: the words of a name
+    (analysis.NAMES: "virtual school") are one term, as the index holds them."""
+    return tokens(" ".join(w.text for w in concept.words))
+
+
 def _contains(seq: list[str], sub: list[str]) -> bool:
     n = len(sub)
     return bool(sub) and any(seq[i:i + n] == sub for i in range(len(seq) - n + 1))
@@ -59,11 +65,10 @@ class Compiler:
         self.openings = "opening" in reader.schema
 
     def compile(self, tree: Group):
-        typed = [w for item in tree.items
-                 for w in (item.words if isinstance(item, Concept) else [item])
-                 if isinstance(w, Word)]
-        self.max_idf = max((self._idf(t) for w in typed for t in tokens(w.text)),
-                           default=1.0) or 1.0
+        typed = [t for item in tree.items
+                 for t in (_concept_tokens(item) if isinstance(item, Concept)
+                           else tokens(item.text) if isinstance(item, Word) else [])]
+        self.max_idf = max((self._idf(t) for t in typed), default=1.0) or 1.0
         return self._group(tree, top=True)
 
     def _idf(self, token: str) -> float:
@@ -229,14 +234,18 @@ class Compiler:
         return ExpandedWildcard("plain", pattern, words)
 
     def _concept(self, concept: Concept, bonus: bool):
-        typed_tokens = [t for w in concept.words for t in tokens(w.text)]
+        typed_tokens = _concept_tokens(concept)
         self._mark(typed_tokens)
         forms = self._alternatives(concept.forms, typed_tokens, ranking.EXPANSION_WEIGHT)
         related = self._alternatives(concept.related, typed_tokens, ranking.RELATED_WEIGHT)
         if bonus and typed_tokens:
             return self._words_slot(typed_tokens, forms, related)
-        alternatives = [s for s in (self._clause(w, highlight=False) for w in concept.words)
-                        if s is not None] + forms + related
+        if typed_tokens != [t for w in concept.words for t in tokens(w.text)]:
+            words = [_words_query(typed_tokens)]  # a name (analysis.NAMES): one term
+        else:
+            words = [s for s in (self._clause(w, highlight=False) for w in concept.words)
+                     if s is not None]
+        alternatives = words + forms + related
         if not alternatives:
             return None
         return query.Or(alternatives) if len(alternatives) > 1 else alternatives[0]
@@ -270,8 +279,7 @@ class Compiler:
             if isinstance(item, Word):
                 run.extend(tokens(item.text))
             elif isinstance(item, Concept):
-                for w in item.words:
-                    run.extend(tokens(w.text))
+                run.extend(_concept_tokens(item))
             else:
                 runs.append(run)
                 run = []
