@@ -6,7 +6,7 @@
 
 Sets: `../shared/eval` (20 queries) over the index of the bundled corpus (`index/`), and over an
 index of the 510 PDFs (`--scale-index`) `../shared/eval-scale` (16 queries) and the project's
-held-out `benchmarks/heldout/own-scale` to `own-scale-5` (16 queries each, see
+held-out `benchmarks/heldout/own-scale` to `own-scale-6` (16 queries each, see
 benchmarks/heldout/README.md); `--set` adds any other folder of the same format (queries.tsv,
 qrels.tsv, paragraphs.jsonl) with the index of its corpus. Each system ranks the paragraphs of
 that set's index (benchmarks/peers.py: Tantivy's stock BM25 and SQLite FTS5, words OR-ed and
@@ -42,7 +42,8 @@ SHARED = ROOT.parent / "shared"
 ADDED = ROOT / "benchmarks" / "judgments"
 HELDOUT = ROOT / "benchmarks" / "heldout"
 # The project's held-out sets over the 510 PDFs, in the order they were made (heldout/README.md).
-HELDOUT_SETS = ("own-scale", "own-scale-2", "own-scale-3", "own-scale-4", "own-scale-5")
+HELDOUT_SETS = ("own-scale", "own-scale-2", "own-scale-3", "own-scale-4", "own-scale-5",
+                "own-scale-6")
 
 # (label, constant of indexer/engine/ranking.py, value): one part of the ranking switched off
 ABLATIONS = [
