@@ -98,13 +98,26 @@ NAME_STEMS = _name_stems()
 NAME_LENGTHS = sorted({len(k) for k in NAME_STEMS}, reverse=True)
 
 
-def name_at(stems: list[str], i: int) -> tuple[str, int] | None:
+def _name_at(stems: list[str], i: int) -> tuple[str, int] | None:
     """(the name's term, how many words it spans) when the words from `i` on spell a NAME."""
     for n in NAME_LENGTHS:
         term = NAME_STEMS.get(tuple(stems[i:i + n])) if i + n <= len(stems) else None
         if term is not None:
             return term, n
     return None
+
+
+def name_runs(stems: list[str]):
+    """(first word, words spanned, the name's term) for each NAME in a sequence of stems, left
+    to right, longest first; the words between are not listed."""
+    i = 0
+    while i < len(stems):
+        found = _name_at(stems, i)
+        if found is None:
+            i += 1
+        else:
+            yield i, found[1], found[0]
+            i += found[1]
 
 
 class NameFilter(Filter):
@@ -116,16 +129,10 @@ class NameFilter(Filter):
     def __call__(self, tokens):
         window = [t.copy() for t in tokens]
         live = [i for i, t in enumerate(window) if not t.stopped]
-        stems = [window[i].text for i in live]
         names, joined = {}, set()  # first word's index -> (term, last word's index); the rest
-        k = 0
-        while k < len(live):
-            found = name_at(stems, k)
-            span = found[1] if found else 1
-            if found:
-                names[live[k]] = (found[0], live[k + span - 1])
-                joined.update(live[k + 1:k + span])
-            k += span
+        for k, span, term in name_runs([window[i].text for i in live]):
+            names[live[k]] = (term, live[k + span - 1])
+            joined.update(live[k + 1:k + span])
         removed = 0
         for i, t in enumerate(window):
             if i in joined:
@@ -193,16 +200,8 @@ def stemmed_words(text: str) -> list[tuple[str, int, int]]:
         if len(word) >= shortest and (longest is None or len(word) <= longest) \
                 and word not in stops:
             words.append((stem(word), m.start(), m.end()))
-    stems = [w[0] for w in words]
-    out, i = [], 0
-    while i < len(words):  # the NAMES joined, as NameFilter joins them
-        found = name_at(stems, i)
-        if found is None:
-            out.append(words[i])
-            i += 1
-        else:
-            term, span = found
-            out.append((term, words[i][1], words[i + span - 1][2]))
-            i += span
-    return out
+    # the NAMES joined, as NameFilter joins them (latest first, so the indexes stay right)
+    for i, span, term in reversed(list(name_runs([w[0] for w in words]))):
+        words[i:i + span] = [(term, words[i][1], words[i + span - 1][2])]
+    return words
 
