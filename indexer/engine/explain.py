@@ -80,7 +80,7 @@ class _Walker:
 def _words(node) -> list[str]:
     """The words or phrases a node searches for, in order, once each."""
     if isinstance(node, query.Term):
-        return [str(node.text)]
+        return [str(node.text).replace("_", " ")]  # a name's words (analysis.NAMES) as words
     if isinstance(node, query.Phrase):
         return [" ".join(node.words)]
     if isinstance(node, ExpandedWildcard):

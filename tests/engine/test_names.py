@@ -60,3 +60,10 @@ def test_the_name_is_found_and_marked_whole(seed_reader):
     council = results(seed_reader, "council")
     assert council
     assert not any("children in care <mark>council" in r["snippet"].lower() for r in council)
+
+
+def test_explain_names_the_name_in_words(seed_reader):
+    found = search(seed_reader.engine, SearchParams(q="virtual school", limit=1,
+                                                    explain=True))["results"]
+    parts = [p["what"] for p in found[0]["explain"]["parts"]]
+    assert 'word tier "virtual school"' in parts
