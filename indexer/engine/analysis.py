@@ -96,10 +96,13 @@ def _name_stems() -> dict[tuple[str, ...], str]:
 
 NAME_STEMS = _name_stems()
 NAME_LENGTHS = sorted({len(k) for k in NAME_STEMS}, reverse=True)
+NAME_FIRSTS = frozenset(k[0] for k in NAME_STEMS)  # most words start no name: one set lookup
 
 
 def _name_at(stems: list[str], i: int) -> tuple[str, int] | None:
     """(the name's term, how many words it spans) when the words from `i` on spell a NAME."""
+    if stems[i] not in NAME_FIRSTS:
+        return None
     for n in NAME_LENGTHS:
         term = NAME_STEMS.get(tuple(stems[i:i + n])) if i + n <= len(stems) else None
         if term is not None:
