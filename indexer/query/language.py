@@ -378,7 +378,7 @@ def parse(text: str) -> ParsedQuery:
 # term ("looked after children", "out of hours") is part of the term, not a filler.
 FILLER_WORDS = frozenset("""
     how what why where which who whom whose whether do does did doing they them their theirs
-    there these those its our ours i me my he she his her him been was were has had
+    there these those its our ours i me my he she his her him been being was were has had having
     would should could shall might must than so
     about above across against along among around before behind below beneath beside between
     beyond during into onto since through throughout toward towards until upon within without

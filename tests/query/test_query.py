@@ -193,6 +193,15 @@ def test_prepositions_and_quantifiers_of_a_sentence_are_not_searched():
         ["is", "much", "reliance", "on", "agency", "social", "workers"]  # "much": after "how" only
 
 
+def test_the_auxiliaries_being_and_having_are_not_searched():
+    # "being" is the auxiliary of a passive, as "been" is: searched, it would weigh as one of the
+    # question's rarer words (the index keeps it as "be")
+    assert words_left("what help do children get after being sexually abused in their family") == \
+        ["help", "children", "get", "after", "sexually", "abused", "in", "family"]
+    assert words_left("are children having their health assessments on time") == \
+        ["are", "children", "health", "assessments", "on", "time"]
+
+
 def test_well_and_often_are_question_words_only_after_how_or_as():
     assert words_left("how often are children visited") == ["are", "children", "visited"]
     assert words_left("children often well supported") == ["children", "often", "well",
