@@ -90,8 +90,16 @@ def _search(engine: Engine, params: SearchParams, glossary: Glossary | None, sni
     if not parsed.empty and not out["searched"]:
         notices.append("The query has only very common words (like \"the\" or \"of\"), "
                        "which are not searched.")
+    # A word typed loose that no paragraph has is searched for nothing, so the results match
+    # the other words only ("ABE interviews" finds return home interviews): say so, and offer
+    # a spelling that is in the reports however many results there are.
+    missing = engine.missing(dict.fromkeys(
+        i.text for i in tree.items if isinstance(i, Word))) if out["total"] else []
+    if missing:
+        names = ", ".join(f'"{w}"' for w in missing)
+        notices.append(f"No paragraph has {names}: these results match the other words.")
     suggestion = None
-    if out["total"] < FEW_RESULTS and not parsed.empty:
+    if (out["total"] < FEW_RESULTS or missing) and not parsed.empty:
         try:
             suggestion = _did_you_mean(engine, params.q or "", parsed.tree, out["total"],
                                        params.deadline)
@@ -114,6 +122,7 @@ def _search(engine: Engine, params: SearchParams, glossary: Glossary | None, sni
         "facets": out["facets"],
         "expansions": expansions,
         "suggestion": suggestion,
+        "missing": missing,
         "notices": notices,
     }
 

@@ -28,6 +28,7 @@ from whoosh.filedb.filestore import FileStorage  # not in _whoosh.py: that is pa
 from .columns import read_table
 from .compiler import Compiler
 from .dense import DenseExecutor, Unprunable
+from .analysis import tokens
 from .doctable import DocTable, bitmap, bitmap_of, indices, mask_of, members
 from .executor import Executor, whoosh_scores
 from .explain import explain as explain_scores
@@ -333,6 +334,19 @@ class Engine:
         run = self._executor(deadline)
         docs = run.docs(compiled) if compiled is not None else set(self.table.live)
         return len(_constrained(run, compiler, docs))
+
+    def missing(self, words: Iterable[str]) -> list[str]:
+        """The words no paragraph has, in its text or heading (a word the index drops, like
+        "the", is not missing: it is not searched)."""
+        reader = self._searcher().reader()
+        out = []
+        with self.lock:
+            for word in words:
+                toks = tokens(word)
+                if toks and not any(reader.doc_frequency(field, t)
+                                    for t in toks for field in ("text", "heading")):
+                    out.append(word)
+        return out
 
     def corrections(self, words: Iterable[str], deadline: float | None = None) -> dict[str, str]:
         """Better-attested spellings of rare or unknown words, from the unstemmed words."""

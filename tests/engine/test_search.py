@@ -301,7 +301,8 @@ def test_snippet_without_matches_is_escaped_text(small):
 # --- the JSON --------------------------------------------------------------------------------
 
 TOP_KEYS = {"query", "total", "folded", "reports", "page", "pages", "limit", "sort", "filters", "neighbours",
-            "date_from", "date_to", "results", "facets", "expansions", "suggestion", "notices"}
+            "date_from", "date_to", "results", "facets", "expansions", "suggestion", "missing",
+            "notices"}
 RESULT_KEYS = {"id", "report_id", "source", "authority", "urn", "la_code", "gss_code", "region",
                "report_type", "inspection_start",
                "inspection_end", "published", "date", "year", "section", "heading", "grade",
