@@ -12,8 +12,8 @@ import math
 import re
 from typing import Optional
 
-from ..query.language import (And, Concept, FieldTerm, Group, Not, Or, Phrase, Required,
-                              Wildcard, Word)
+from ..query.language import (LIGHT_VERBS, And, Concept, FieldTerm, Group, Not, Or, Phrase,
+                              Required, Wildcard, Word)
 from . import ranking
 from ._whoosh import query
 from .analysis import tokens
@@ -63,11 +63,18 @@ class Compiler:
         # An index written before the opening field existed is still searched (with the
         # "another version" warning) until it is rebuilt, without the bonus.
         self.openings = "opening" in reader.schema
+        self.light: set[str] = set()  # the light verbs typed (LIGHT_VERBS): the lightest tier
 
     def compile(self, tree: Group):
         typed = [t for item in tree.items
                  for t in (_concept_tokens(item) if isinstance(item, Concept)
                            else tokens(item.text) if isinstance(item, Word) else [])]
+        light = {t for item in tree.items
+                 if isinstance(item, Word) and item.text.lower() in LIGHT_VERBS
+                 for t in tokens(item.text)}
+        heavy = [t for t in typed if t not in light]
+        if heavy:  # a query of light verbs alone is weighed as typed
+            self.light, typed = light, heavy
         self.max_idf = max((self._idf(t) for t in typed), default=1.0) or 1.0
         return self._group(tree, top=True)
 
@@ -77,9 +84,11 @@ class Compiler:
 
     def _bonus(self, token: Optional[str] = None) -> float:
         """WORD_BONUS scaled by how rare the word is; a slot that is not a word counts as the
-        rarest."""
+        rarest, a light verb typed loose ("get", "kept") as a word found everywhere."""
         if token is None:
             return ranking.WORD_BONUS
+        if token in self.light:
+            return ranking.WORD_BONUS * ranking.MIN_WORD_WEIGHT
         return ranking.WORD_BONUS * max(ranking.MIN_WORD_WEIGHT, self._idf(token) / self.max_idf)
 
     # A group of items side by side: the soft AND.

@@ -22,7 +22,8 @@ WORD_BONUS = 30.0         # per query word matched, times the word's weight (bel
                           # 9 twice (idf about 7 at 47,000 paragraphs)
 HEADING_WEIGHT = 1.0      # a heading word's BM25F, times this (the index already counts it
                           # HEADING_BOOST times)
-MIN_WORD_WEIGHT = 0.1     # the weight of a word found everywhere; the rarest word weighs 1
+MIN_WORD_WEIGHT = 0.1     # the weight of a word found everywhere, and of a light verb typed
+                          # loose (query/language.py LIGHT_VERBS); the rarest word weighs 1
 EXPANSION_WEIGHT = 0.6    # a glossary synonym scores this much of the word typed
 RELATED_WEIGHT = 0.25     # a glossary `related` term
 RELATED_COVER = 0.5       # ... and the share of the concept's word bonus it earns

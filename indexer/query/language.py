@@ -387,6 +387,20 @@ FILLER_WORDS = frozenset("""
 DEGREE_WORDS = frozenset("well often many much far long".split())
 DEGREE_OPENERS = frozenset(("how", "as"))
 
+# The light verbs of English (get, make, take, come, go, give, put, keep, in every form): in a
+# question they carry little of its topic ("what help do children get after ...", "are children
+# kept on plans too long", "do care leavers get help to go to university"), the noun beside them
+# carries it. Inspectors rarely write them, so searched at their rarity one would weigh as the
+# question's point and scale its topic words down. They are searched (they still order
+# paragraphs that match alike) at the weight of a word found everywhere, and do not set the
+# query's scale (engine/compiler.py). Only typed loose: inside a glossary term ("go missing",
+# "staying put") a word is part of the term.
+LIGHT_VERBS = frozenset("""
+    get gets got getting gotten make makes made making take takes took taken taking
+    come comes came coming go goes went gone going give gives gave given giving
+    put puts putting keep keeps kept keeping
+""".split())
+
 
 def without_filler_words(tree: Group) -> Group:
     """The top-level group without the words that name no topic (FILLER_WORDS), unless nothing
