@@ -383,7 +383,13 @@ FILLER_WORDS = frozenset("""
     about above across against along among around before behind below beneath beside between
     beyond during into onto since through throughout toward towards until upon within without
     also both each either every few more most other same such too very just only any all
+    really actually quite rather truly
 """.split())
+# A contraction of a pronoun or an auxiliary ("won't", "don't", "isn't", "they're", "we've",
+# "it's", "what's") names no topic either; the index's tokenizer would cut it to a word it is
+# not ("won", "don", "isn"), rare in the reports, that a question would weigh as its point.
+_CONTRACTION = re.compile(r"[a-z]+(?:n't|'re|'ve|'m|'ll|'d)")
+_IS_OR_HAS = frozenset("it that this let".split())  # "it's", "that's", "let's"
 DEGREE_WORDS = frozenset("well often many much far long".split())
 DEGREE_OPENERS = frozenset(("how", "as"))
 
@@ -408,8 +414,8 @@ def without_filler_words(tree: Group) -> Group:
     anything in brackets or an OR are searched as typed."""
     items, previous, dropped = [], None, False
     for item in tree.items:
-        word = item.text.lower() if isinstance(item, Word) else None
-        if word in FILLER_WORDS or (word in DEGREE_WORDS and previous in DEGREE_OPENERS):
+        word = item.text.lower().replace("\u2019", "'") if isinstance(item, Word) else None
+        if _is_filler(word) or (word in DEGREE_WORDS and previous in DEGREE_OPENERS):
             dropped = True
         else:
             items.append(item)
@@ -418,6 +424,14 @@ def without_filler_words(tree: Group) -> Group:
     if not dropped or all(isinstance(i, (FieldTerm, Not)) for i in items):
         return tree
     return Group(tuple(items))
+
+
+def _is_filler(word: Optional[str]) -> bool:
+    if word is None:
+        return False
+    if word in FILLER_WORDS or _CONTRACTION.fullmatch(word):
+        return True
+    return word.endswith("'s") and (word[:-2] in FILLER_WORDS or word[:-2] in _IS_OR_HAS)
 
 
 def _has_fields(node: Node) -> bool:

@@ -202,6 +202,22 @@ def test_the_auxiliaries_being_and_having_are_not_searched():
         ["are", "children", "health", "assessments", "on", "time"]
 
 
+def test_contractions_of_auxiliaries_and_pronouns_are_not_searched():
+    # the tokenizer would cut "won't" to "won" and "don't" to "don", words the reports use in
+    # other senses ("won awards")
+    assert words_left("what happens when parents won't work with social workers") == \
+        ["happens", "when", "parents", "work", "with", "social", "workers"]
+    assert words_left("why don\u2019t care leavers get help") == ["care", "leavers", "get", "help"]
+    assert words_left("they're isn't we've it's what's there's") == \
+        ["they're", "isn't", "we've", "it's", "what's", "there's"]  # nothing else: kept
+    assert words_left("what's the children's view") == ["the", "children's", "view"]
+
+
+def test_intensifiers_are_not_searched():
+    assert words_left("do senior leaders really know what frontline social work is like") == \
+        ["senior", "leaders", "know", "frontline", "social", "work", "is", "like"]
+
+
 def test_well_and_often_are_question_words_only_after_how_or_as():
     assert words_left("how often are children visited") == ["are", "children", "visited"]
     assert words_left("children often well supported") == ["children", "often", "well",
