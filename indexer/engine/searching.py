@@ -25,10 +25,10 @@ from ..query.language import Group
 from . import clock, folding, ranking
 from ._whoosh import index  # noqa: F401 (first: it silences Whoosh's import warnings)
 from whoosh.filedb.filestore import FileStorage  # not in _whoosh.py: that is part of the index format
+from .analysis import tokens
 from .columns import read_table
 from .compiler import Compiler
 from .dense import DenseExecutor, Unprunable
-from .analysis import tokens
 from .doctable import DocTable, bitmap, bitmap_of, indices, mask_of, members
 from .executor import Executor, whoosh_scores
 from .explain import explain as explain_scores
