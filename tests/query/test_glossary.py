@@ -111,6 +111,33 @@ def test_shipped_glossary_loads_and_covers_the_sector_acronyms():
         assert glossary.lookup(a.split()) is glossary.lookup(b.split()), (a, b)
 
 
+def test_the_acronyms_the_reports_spell_out_find_their_long_form():
+    # acronyms the 510 PDFs define in brackets in three or more reports ("integrated care board
+    # (ICB)"), sector-wide names only
+    glossary = default_glossary()
+    for acronym, spelled in [("ICB", "integrated care boards"), ("CQC", "Care Quality Commission"),
+                             ("AP", "alternative provision"), ("PRU", "pupil referral units"),
+                             ("PCF", "parent carer forum"), ("DSR", "dynamic support register"),
+                             ("DCO", "designated clinical officer"), ("PSW", "principal social worker"),
+                             ("IDVA", "independent domestic violence advisers"),
+                             ("ADHD", "attention deficit hyperactivity disorder"),
+                             ("NYAS", "National Youth Advocacy Service"),
+                             ("VAA", "voluntary adoption agency"), ("LGA", "Local Government Association"),
+                             ("FJB", "local family justice board"), ("SIF", "single inspection framework"),
+                             ("IFD", "MASH"), ("FRT", "front door"), ("SPOC", "front door"),
+                             ("EDS", "EDT"), ("OOH", "out of hours service"), ("SEN", "SEND"),
+                             ("CPB", "corporate parenting board")]:
+        assert glossary.lookup([acronym]) is not None, acronym
+        assert glossary.lookup([acronym]) is glossary.lookup(spelled.split()), acronym
+
+
+def test_an_acronym_that_is_an_everyday_word_is_left_out():
+    # searched as itself: "PA" and "SALT" would expand ordinary words typed
+    glossary = default_glossary()
+    for word in ("PA", "salt", "fit", "can"):
+        assert glossary.lookup([word]) is None, word
+
+
 def test_no_term_is_in_two_concepts_of_the_shipped_glossary():
     seen = {}
     for entry in default_glossary().entries:
