@@ -2,7 +2,7 @@
 what a word analyses to changes the format version (engine/format.py), so indexes are rebuilt.
 
 Words are lower-cased, stop words dropped, and stemmed with Porter2 (plus the plural of an
-all-consonant acronym: GPs -> GP), except for the sector's words that Porter2 would merge with an
+acronym: GPs -> GP, and PAs, SGOs, PRUs, written in capitals), except for the sector's words that Porter2 would merge with an
 everyday word of another meaning (STEM_EXCEPTIONS); the words of a name that means something else
 than its words (NAMES: "virtual school") are one term. The `plain` field keeps words as
 written, for wildcards and spelling suggestions.
@@ -123,6 +123,26 @@ def name_runs(stems: list[str]):
             i += found[1]
 
 
+# An acronym's plural as reports write it, capitals and an "s" ("PAs", "SGOs", "PRUs"): Porter2
+# keeps "pas" and "sgos" apart from "pa" and "sgo", and the lower-cased word is no longer known
+# to be an acronym, so the plural is taken off before lower-casing.
+ACRONYM_PLURAL = re.compile(r"[A-Z][A-Z0-9]+s")
+
+
+def acronym_singular(word: str) -> str:
+    return word[:-1] if ACRONYM_PLURAL.fullmatch(word) else word
+
+
+class AcronymPluralFilter(Filter):
+    """Tokens as written -> the same, an acronym's plural ("PAs") made singular ("PA")."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if ACRONYM_PLURAL.fullmatch(t.text):
+                t.text = t.text[:-1]
+            yield t
+
+
 class NameFilter(Filter):
     """Stemmed tokens -> the same, with the words of each NAME joined into one token (its
     position the first word's, its characters from the first word's start to the last's end;
@@ -151,8 +171,8 @@ class NameFilter(Filter):
 
 
 def stemming_analyzer():
-    return (RegexTokenizer() | LowercaseFilter() | StopFilter() | StemFilter(stemfn=stem)
-            | NameFilter())
+    return (RegexTokenizer() | AcronymPluralFilter() | LowercaseFilter() | StopFilter()
+            | StemFilter(stemfn=stem) | NameFilter())
 
 
 # Where a paragraph's first sentence ends: a full stop, question or exclamation mark, semicolon
@@ -189,7 +209,7 @@ def tokens(text: str) -> list[str]:
     return [t.text for t in STEM(text, mode="query")]
 
 
-_TOKENIZER, _, _STOPS, _, _ = STEM.items  # the analyzer's parts, used directly below
+_TOKENIZER, _, _, _STOPS, _, _ = STEM.items  # the analyzer's parts, used directly below
 
 
 def stemmed_words(text: str) -> list[tuple[str, int, int]]:
@@ -199,7 +219,7 @@ def stemmed_words(text: str) -> list[tuple[str, int, int]]:
     stops, shortest, longest = _STOPS.stops, _STOPS.min, _STOPS.max
     words = []
     for m in _TOKENIZER.expression.finditer(text):
-        word = m.group(0).lower()
+        word = acronym_singular(m.group(0)).lower()
         if len(word) >= shortest and (longest is None or len(word) <= longest) \
                 and word not in stops:
             words.append((stem(word), m.start(), m.end()))
