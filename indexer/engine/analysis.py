@@ -2,10 +2,10 @@
 what a word analyses to changes the format version (engine/format.py), so indexes are rebuilt.
 
 Words are lower-cased, stop words dropped, and stemmed with Porter2 (plus the plural of an
-acronym: GPs -> GP, and PAs, SGOs, PRUs, written in capitals), except for the sector's words that Porter2 would merge with an
-everyday word of another meaning (STEM_EXCEPTIONS); the words of a name that means something else
-than its words (NAMES: "virtual school") are one term. The `plain` field keeps words as
-written, for wildcards and spelling suggestions.
+acronym: GPs -> GP, and PAs, SGOs, PRUs, written in capitals), except for the sector's words
+that Porter2 would merge with an everyday word of another meaning (STEM_EXCEPTIONS); the words
+of a name that means something else than its words (NAMES: "virtual school") are one term. The
+`plain` field keeps words as written, for wildcards and spelling suggestions.
 """
 from __future__ import annotations
 
@@ -138,8 +138,7 @@ class AcronymPluralFilter(Filter):
 
     def __call__(self, tokens):
         for t in tokens:
-            if ACRONYM_PLURAL.fullmatch(t.text):
-                t.text = t.text[:-1]
+            t.text = acronym_singular(t.text)
             yield t
 
 
