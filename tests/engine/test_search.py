@@ -4,6 +4,7 @@ Small indexes are built from hand-made reports where exact counts matter; the se
 for end-to-end behaviour on real text.
 """
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -14,6 +15,7 @@ from indexer import engine as engine_mod
 from indexer.cli import cli
 from indexer.engine import Engine
 from indexer.model import Paragraph, Report
+from indexer.query.glossary import Glossary
 from indexer.search import SearchError, SearchParams, search
 from indexer import search as search_module
 
@@ -439,3 +441,18 @@ def test_facets_after_an_update_adds_a_segment_without_grades(tmp_path):
         assert any(r["source"] == "letter.txt" for r in everything["results"])
     finally:
         eng.close()
+
+
+def test_the_publics_wording_finds_the_reports_own(seed_reader):
+    # No bundled report writes "taken into care"; they write "come into care", "entering care",
+    # "entry into care" and "become looked after" (the glossary's entry-to-care concept).
+    wordings = re.compile(r"\b(?:come|coming|came|entry) into care|\benter\w* (?:the )?care"
+                          r"|\bbec\w+ looked after")
+
+    def the_reports_wording(glossary=None):
+        found = search(seed_reader.engine, SearchParams(q="children taken into care", limit=5),
+                       glossary=glossary)["results"]
+        assert not any("taken into care" in r["text"].lower() for r in found)
+        return sum(bool(wordings.search(r["text"].lower())) for r in found)
+    assert the_reports_wording() >= 4
+    assert the_reports_wording(Glossary([])) <= 2

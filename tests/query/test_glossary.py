@@ -148,3 +148,30 @@ def test_no_term_is_in_two_concepts_of_the_shipped_glossary():
 
 def test_glossary_file_is_the_one_documented():
     assert GLOSSARY_FILE.name == "glossary.toml" and GLOSSARY_FILE.is_file()
+
+
+def test_entry_to_care_is_one_concept_in_all_its_wordings():
+    # the reports write "come into care", "enter care" and "become looked after" (each in
+    # 180-280 of the 510 PDFs); the public says "taken into care"
+    glossary = default_glossary()
+    entry = glossary.lookup("come into care".split())
+    assert entry is not None
+    for wording in ("coming into care", "children entering care", "entered care",
+                    "taken into care", "becoming looked after", "became looked after",
+                    "admissions to care"):
+        words = wording.split()
+        assert any(glossary.lookup(words[i:]) is entry for i in range(len(words))), wording
+    # "looked after" alone is still the looked-after-children concept
+    assert glossary.lookup(["looked", "after"]) is not entry
+
+
+def test_the_voluntary_sector_by_its_names_and_charities_one_way():
+    glossary = default_glossary()
+    entry = glossary.lookup("voluntary sector".split())
+    for name in ("third sector", "voluntary and community sector", "voluntary organisations",
+                 "VCSE"):
+        assert glossary.lookup(name.split()) is entry, name
+    assert "charities" in entry.related
+    assert glossary.lookup(["charities"]) is None  # a charity names no whole sector
+    tree, shown = glossary.expand(parse("voluntary sector partners").tree)
+    assert shown[0]["term"] == "voluntary sector" and "third sector" in shown[0]["also"]
