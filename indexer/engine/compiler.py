@@ -21,11 +21,12 @@ from .doctable import DocTable
 from .highlight import Highlight
 from .queries import ExpandedWildcard, FixedAndNot, MaxOf, Score
 
-def _words_query(toks: list[str], boost: float = 1.0):
-    """A word (one token) or a phrase (several), in the text or the heading."""
+def _words_query(toks: list[str], boost: float = 1.0, heading: Optional[float] = None):
+    """A word (one token) or a phrase (several), in the text or the heading (its BM25F times
+    `heading`, by default ranking.HEADING_WEIGHT)."""
     if not toks:
         return None
-    heading = ranking.HEADING_WEIGHT
+    heading = ranking.HEADING_WEIGHT if heading is None else heading
     if len(toks) == 1:
         parts = [query.Term("text", toks[0]), query.Term("heading", toks[0], boost=heading)]
     else:
@@ -64,6 +65,7 @@ class Compiler:
         # "another version" warning) until it is rebuilt, without the bonus.
         self.openings = "opening" in reader.schema
         self.light: set[str] = set()  # the light verbs typed (LIGHT_VERBS): the lightest tier
+        self.several = False  # more than one word typed: a loose word's heading weighs less
 
     def compile(self, tree: Group):
         typed = [t for item in tree.items
@@ -72,6 +74,7 @@ class Compiler:
         light = {t for item in tree.items
                  if isinstance(item, Word) and item.text.lower() in LIGHT_VERBS
                  for t in tokens(item.text)}
+        self.several = len(typed) > 1
         heavy = [t for t in typed if t not in light]
         if heavy:  # a query of light verbs alone is weighed as typed
             self.light, typed = light, heavy
@@ -146,7 +149,11 @@ class Compiler:
         if isinstance(item, Word):
             toks = tokens(item.text)
             self._mark(toks)
-            return self._words_slot(toks, [], []) if toks else None
+            # One word of several, found in the heading: most headings are a framework's
+            # section titles, whose everyday words ("work", "board", "families") name no topic.
+            loose = self.several and len(toks) == 1
+            heading = ranking.HEADING_WEIGHT * ranking.HEADING_LOOSE_WEIGHT if loose else None
+            return self._words_slot(toks, [], [], heading) if toks else None
         sub = self._clause(item)
         if sub is None:
             return None
@@ -170,13 +177,14 @@ class Compiler:
                                  add=ranking.OPENING_WEIGHT * self._bonus(t)))
         return out
 
-    def _words_slot(self, toks: list[str], forms: list, related: list):
+    def _words_slot(self, toks: list[str], forms: list, related: list,
+                    heading: Optional[float] = None):
         """Words typed side by side as one unit (a hyphenated word, a glossary term), with the
         glossary's other names for them. Found together, or by another name, they earn every
         word's bonus; found apart, SCATTERED_COVER of it; a related term, RELATED_COVER of it."""
         self.slots += len(toks)
         bonuses = [self._bonus(t) for t in toks]
-        singles = [_words_query([t]) for t in toks]
+        singles = [_words_query([t], heading=heading) for t in toks]
         for t in toks:  # each word scores on its own too, so it is marked on its own
             self._mark([t])
         if len(toks) == 1 and not forms and not related:

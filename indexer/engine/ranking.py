@@ -22,6 +22,11 @@ WORD_BONUS = 30.0         # per query word matched, times the word's weight (bel
                           # 9 twice (idf about 7 at 47,000 paragraphs)
 HEADING_WEIGHT = 1.0      # a heading word's BM25F, times this (the index already counts it
                           # HEADING_BOOST times)
+HEADING_LOOSE_WEIGHT = 0.25  # ... times this for a loose word of a query of several (not a
+                          # glossary term, phrase or hyphenated word): most headings are section
+                          # titles, so "board" of "improvement board" found in "The Local
+                          # Safeguarding Children Board" names no topic. Chosen by leave-one-set-
+                          # out cross-validation over 14 judged sets (constants_study.py)
 MIN_WORD_WEIGHT = 0.1     # the weight of a word found everywhere, and of a light verb typed
                           # loose (query/language.py LIGHT_VERBS); the rarest word weighs 1
 EXPANSION_WEIGHT = 0.6    # a glossary synonym scores this much of the word typed

@@ -103,12 +103,13 @@ def test_an_acronym_finds_reports_that_only_spell_it_out(seed_reader):
 
 def test_a_question_is_searched_for_its_topic_not_its_question_words(seed_reader, monkeypatch):
     # "how" is rarer in the reports than "carers": as a word searched it would be the point
+    # (the top 3: in five reports, "young people and carers" competes with "young carers")
     question = "how are young carers supported"
-    first = run(seed_reader.engine, question, limit=1)["results"][0]
-    assert "young carer" in first["text"].lower()
+    top = run(seed_reader.engine, question, limit=3)["results"]
+    assert any("young carer" in r["text"].lower() for r in top)
     monkeypatch.setattr(search_module, "without_filler_words", lambda tree: tree)
-    first = run(seed_reader.engine, question, limit=1)["results"][0]
-    assert "young carer" not in first["text"].lower()
+    top = run(seed_reader.engine, question, limit=3)["results"]
+    assert not any("young carer" in r["text"].lower() for r in top)
 
 
 def test_a_glossary_term_keeps_its_filler_words(seed_reader):
