@@ -44,7 +44,7 @@ HELDOUT = ROOT / "benchmarks" / "heldout"
 # The project's held-out sets over the 510 PDFs, in the order they were made (heldout/README.md).
 HELDOUT_SETS = ("own-scale", "own-scale-2", "own-scale-3", "own-scale-4", "own-scale-5",
                 "own-scale-6", "own-scale-7", "own-scale-8", "own-scale-9",
-                "own-scale-10")
+                "own-scale-10", "own-scale-11", "own-scale-12")
 
 # (label, constant of indexer/engine/ranking.py, value): one part of the ranking switched off
 ABLATIONS = [
@@ -52,6 +52,7 @@ ABLATIONS = [
     ("no section prior", "SECTION_PRIOR", {}),
     ("no word tiers", "WORD_BONUS", 0.0),
     ("no heading", "HEADING_WEIGHT", 0.0),
+    ("loose words' heading in full", "HEADING_LOOSE_WEIGHT", 1.0),
     ("no proximity", "PROXIMITY_WEIGHT", 0.0),
     ("no opening sentence", "OPENING_WEIGHT", 0.0),
     ("tiers not by rarity", "MIN_WORD_WEIGHT", 1.0),
