@@ -12,7 +12,7 @@ import math
 import re
 from typing import Optional
 
-from ..query.language import (LIGHT_VERBS, And, Concept, FieldTerm, Group, Not, Or, Phrase,
+from ..query.language import (LIGHT_WORDS, And, Concept, FieldTerm, Group, Not, Or, Phrase,
                               Required, Wildcard, Word)
 from . import ranking
 from ._whoosh import query
@@ -64,7 +64,7 @@ class Compiler:
         # An index written before the opening field existed is still searched (with the
         # "another version" warning) until it is rebuilt, without the bonus.
         self.openings = "opening" in reader.schema
-        self.light: set[str] = set()  # the light verbs typed (LIGHT_VERBS): the lightest tier
+        self.light: set[str] = set()  # the light words typed (LIGHT_WORDS): the lightest tier
         self.several = False  # more than one word typed: a loose word's heading weighs less
 
     def compile(self, tree: Group):
@@ -72,7 +72,7 @@ class Compiler:
                  for t in (_concept_tokens(item) if isinstance(item, Concept)
                            else tokens(item.text) if isinstance(item, Word) else [])]
         light = {t for item in tree.items
-                 if isinstance(item, Word) and item.text.lower() in LIGHT_VERBS
+                 if isinstance(item, Word) and item.text.lower() in LIGHT_WORDS
                  for t in tokens(item.text)}
         self.several = len(typed) > 1
         heavy = [t for t in typed if t not in light]

@@ -406,6 +406,14 @@ LIGHT_VERBS = frozenset("""
     come comes came coming go goes went gone going give gives gave given giving
     put puts putting keep keeps kept keeping
 """.split())
+# The adverbs of time, frequency and hedging ("is a foster home still safe once the carers have
+# been approved", "why are children never adopted") are weighed the same way, for the same
+# reason: they say when or how sure, not what about, and inspectors rarely write them.
+LIGHT_ADVERBS = frozenset("""
+    still once already yet ever even again always never sometimes usually often
+    perhaps maybe probably
+""".split())
+LIGHT_WORDS = LIGHT_VERBS | LIGHT_ADVERBS
 
 
 def without_filler_words(tree: Group) -> Group:
