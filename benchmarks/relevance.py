@@ -44,7 +44,7 @@ HELDOUT = ROOT / "benchmarks" / "heldout"
 # The project's held-out sets over the 510 PDFs, in the order they were made (heldout/README.md).
 HELDOUT_SETS = ("own-scale", "own-scale-2", "own-scale-3", "own-scale-4", "own-scale-5",
                 "own-scale-6", "own-scale-7", "own-scale-8", "own-scale-9",
-                "own-scale-10", "own-scale-11", "own-scale-12")
+                "own-scale-10", "own-scale-11", "own-scale-12", "own-scale-13")
 
 # (label, constant of indexer/engine/ranking.py, value): one part of the ranking switched off
 ABLATIONS = [
