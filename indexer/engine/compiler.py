@@ -87,7 +87,7 @@ class Compiler:
 
     def _bonus(self, token: Optional[str] = None) -> float:
         """WORD_BONUS scaled by how rare the word is; a slot that is not a word counts as the
-        rarest, a light verb typed loose ("get", "kept") as a word found everywhere."""
+        rarest, a light word typed loose ("get", "kept", "still") as a word found everywhere."""
         if token is None:
             return ranking.WORD_BONUS
         if token in self.light:

@@ -27,8 +27,8 @@ HEADING_LOOSE_WEIGHT = 0.25  # ... times this for a loose word of a query of sev
                           # titles, so "board" of "improvement board" found in "The Local
                           # Safeguarding Children Board" names no topic. Chosen by leave-one-set-
                           # out cross-validation over 14 judged sets (constants_study.py)
-MIN_WORD_WEIGHT = 0.1     # the weight of a word found everywhere, and of a light verb typed
-                          # loose (query/language.py LIGHT_VERBS); the rarest word weighs 1
+MIN_WORD_WEIGHT = 0.1     # the weight of a word found everywhere, and of a light word typed
+                          # loose (query/language.py LIGHT_WORDS); the rarest word weighs 1
 EXPANSION_WEIGHT = 0.6    # a glossary synonym scores this much of the word typed
 RELATED_WEIGHT = 0.25     # a glossary `related` term
 RELATED_COVER = 0.5       # ... and the share of the concept's word bonus it earns
