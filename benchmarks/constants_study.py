@@ -137,7 +137,8 @@ def main() -> None:
     for item in a.base:
         name, value = item.split("=")
         set_constant(name, float(value))
-    sets = [("eval", SHARED / "eval", a.index), ("eval-scale", SHARED / "eval-scale", a.scale_index)]
+    sets = [("eval", SHARED / "eval", a.index),
+            ("eval-scale", SHARED / "eval-scale", a.scale_index)]
     sets += [(name, HELDOUT / name, a.scale_index) for name in HELDOUT_SETS]
     names = [n for n in a.only.split(",") if n] or list(GRID)
     kept = {}
