@@ -32,10 +32,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from indexer.engine import ranking  # noqa: E402
 from indexer.engine._whoosh import scoring  # noqa: E402
 from indexer.engine.searching import Engine  # noqa: E402
-from indexer.search import SearchParams, search  # noqa: E402
 from indexer.store import current_generation  # noqa: E402
-from relevance import (HELDOUT, HELDOUT_SETS, SHARED, added_judgments, load_evaluator,  # noqa: E402
-                       measure, resolve)
+from relevance import (HELDOUT, HELDOUT_SETS, SHARED, load_evaluator, measure,  # noqa: E402
+                       ranked_queries)
 
 # The values each constant is tried at; the one ranking.py holds now is among them.
 GRID = {
@@ -92,15 +91,10 @@ def judge_all(ev, sets, engines) -> dict[str, list[tuple[str, float, float, int]
     """Per set, per query: (qid, nDCG@10 by the pool, with the added grades, unjudged)."""
     out = {}
     for name, qdir, index in sets:
-        queries, paras, qrels = ev.load(str(qdir))
-        added = added_judgments(ev, name, paras, qrels) or (paras, qrels)
-        engine = engines[index]
         rows = []
-        for qid, text, filters, _need in queries:
-            chosen = resolve(search(engine, SearchParams(q=text, limit=1))["facets"], filters)
-            results = search(engine, SearchParams(q=text, filters=chosen, limit=10))["results"]
-            pool = measure(ev, results, qrels[qid], paras, 10)
-            more = measure(ev, results, added[1].get(qid, {}), added[0], 10)
+        for qid, _text, results, official, added, _engine in ranked_queries(
+                ev, name, qdir, index, 10, engine=engines[index]):
+            pool, more = measure(ev, results, *official, 10), measure(ev, results, *added, 10)
             rows.append((qid, pool[0], more[0], more[3]))
         out[name] = rows
     return out

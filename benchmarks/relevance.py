@@ -123,13 +123,13 @@ def study_arguments(doc: str, more=None) -> argparse.Namespace:
     return ap.parse_args()
 
 
-def ranked_queries(ev, name: str, qdir: Path, index: Path, depth: int):
+def ranked_queries(ev, name: str, qdir: Path, index: Path, depth: int, engine=None):
     """For the studies: each query of a set as (qid, text, its top `depth` results as
     ofsted-search ranks them now, (pool grades, paragraphs), (grades with the added ones,
-    paragraphs))."""
+    paragraphs)), searched by `engine` (default: the index's own)."""
     queries, paras, qrels = ev.load(str(qdir))
     added = added_judgments(ev, name, paras, qrels) or (paras, qrels)
-    engine = IndexReader(index).engine
+    engine = engine or IndexReader(index).engine
     for qid, text, filters, _need in queries:
         chosen = resolve(search(engine, SearchParams(q=text, limit=1))["facets"], filters)
         results = search(engine, SearchParams(q=text, filters=chosen, limit=depth))["results"]
